@@ -1,0 +1,916 @@
+"""Saved HTML page -> article body as Markdown, plus the metadata the page declares.
+
+Who does what:
+- lxml parses the page once; the same tree serves metadata and body.
+- Metadata comes from what the page declares, most trusted first: JSON-LD
+  (NewsArticle/Article, also inside @graph), Open Graph and article:* meta tags,
+  other meta tags (author, dates, Dublin Core, microdata), then visible bylines
+  and <time> elements.
+- trafilatura finds the main text and hands back its XML tree (paragraphs,
+  headings, lists, quotes, tables, links, images).
+- Our own rules, before and after trafilatura, remove what it keeps but is not
+  the article: hidden elements, captions, share and follow lines, "Read more"
+  and related-link blocks, newsletter promos, the headline and byline repeated
+  at the top, credit lines at the end.
+- Our own serializer writes the Markdown: text is escaped so nothing from the
+  page becomes HTML, links are made absolute and kept only for http, https and
+  mailto, images only for http and https.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import quote, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+from trafilatura import bare_extraction
+
+
+@dataclass
+class Page:
+    """What one saved HTML page yields: metadata and the body as Markdown."""
+
+    title: str | None
+    body: str
+    author: str | None
+    date: str | None
+    modified: str | None
+    site_name: str | None
+    url: str | None
+    lang: str | None
+    image: str | None
+
+
+def extract_body(html: str) -> str:
+    """The article body as Markdown (the benchmark's entry point)."""
+    return extract_page(html).body
+
+
+def extract_page(html: str, url: str | None = None) -> Page:
+    """Extract metadata and the article body from a saved page's HTML text.
+
+    `url` is where the page came from, if known; it is the base for relative
+    links and the fallback for the canonical URL.
+    """
+    tree = parse_html(html)
+    if tree is None:
+        return Page(None, "", None, None, None, None, url, None, None)
+    meta = read_metadata(tree, url)
+    base = url or _base_href(tree) or meta.url
+    body = extract_markdown(tree, base, meta)
+    return Page(
+        title=meta.title,
+        body=body,
+        author=meta.author,
+        date=meta.date,
+        modified=meta.modified,
+        site_name=meta.site_name,
+        url=meta.url,
+        lang=meta.lang,
+        image=meta.image,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Parsing
+
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """Parse page text into an lxml tree; None for an empty page."""
+    html = _XML_DECLARATION.sub("", html.lstrip("\ufeff"), count=1)
+    if not html.strip():
+        return None
+    try:
+        tree = lxml.html.document_fromstring(html, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    return tree
+
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _base_href(tree) -> str | None:
+    for href in tree.xpath("//head/base/@href"):
+        if _is_web_url(href):
+            return href.strip()
+    return None
+
+
+def _is_web_url(value: str | None) -> bool:
+    return bool(value) and urlsplit(value.strip()).scheme in ("http", "https")
+
+
+# ---------------------------------------------------------------------------
+# Metadata
+
+ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "askpublicnewsarticle",
+    "liveblogposting",
+    "blogposting",
+    "socialmediaposting",
+    "report",
+    "techarticle",
+    "scholarlyarticle",
+}
+ORGANIZATION_TYPES = {"organization", "newsmediaorganization", "corporation", "organisation"}
+
+TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]{1,2}\s+")
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    modified: str | None = None
+    site_name: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    image: str | None = None
+    description: str | None = None
+    authors: tuple[str, ...] = ()  # every name seen, for removing bylines from the body
+
+
+def read_metadata(tree, url: str | None = None) -> Metadata:
+    """Collect the page's declared metadata, most trusted source first."""
+    meta_tags = _meta_tags(tree)
+    article = _json_ld_article(tree)
+    ld = _from_json_ld(article) if article else {}
+
+    def first(*values):
+        for value in values:
+            if isinstance(value, str) and value.strip():
+                return " ".join(value.split())
+        return None
+
+    site_name = first(
+        ld.get("publisher"),
+        meta_tags.get("og:site_name"),
+        meta_tags.get("application-name"),
+        meta_tags.get("twitter:site") if not (meta_tags.get("twitter:site") or "").startswith("@") else None,
+    )
+    h1 = tree.xpath("//h1")
+    h1_text = _text(h1[0]) if h1 else None
+    html_title = tree.xpath("//head/title")
+    raw_title = first(
+        ld.get("headline"),
+        meta_tags.get("og:title"),
+        meta_tags.get("twitter:title"),
+        meta_tags.get("dc.title"),
+        _text(html_title[0]) if html_title else None,
+        h1_text,
+    )
+    canonical = None
+    for href in tree.xpath("//link[@rel][@href]"):
+        if "canonical" in href.get("rel", "").lower().split():
+            canonical = href.get("href").strip()
+            break
+    page_url = first(
+        _absolute(canonical, url),
+        _absolute(meta_tags.get("og:url"), url),
+        _absolute(ld.get("url"), url),
+        url,
+    )
+    base = url or page_url
+    author_names = [
+        *ld.get("authors", ()),
+        *_split_names(meta_tags.get("article:author")),
+        *_split_names(meta_tags.get("author")),
+        *_split_names(meta_tags.get("dc.creator")),
+        *_split_names(meta_tags.get("byl")),
+        *_split_names(meta_tags.get("sailthru.author")),
+        *_split_names(meta_tags.get("parsely-author")),
+        *_microdata_authors(tree),
+    ]
+    if not any(_is_person_name(n, site_name) for n in author_names):
+        author_names += _visible_bylines(tree)
+    people = _unique([n for n in (_clean_name(n) for n in author_names) if _is_person_name(n, site_name)])
+    # the first source that names real people wins; later sources only add noise
+    date = first(
+        *(
+            _iso_date(v)
+            for v in (
+                ld.get("datePublished"),
+                meta_tags.get("article:published_time"),
+                meta_tags.get("og:article:published_time"),
+                meta_tags.get("datepublished"),
+                meta_tags.get("date"),
+                meta_tags.get("pubdate"),
+                meta_tags.get("publishdate"),
+                meta_tags.get("publish-date"),
+                meta_tags.get("dc.date.issued"),
+                meta_tags.get("dc.date"),
+                meta_tags.get("dcterms.created"),
+                meta_tags.get("sailthru.date"),
+                meta_tags.get("parsely-pub-date"),
+                ld.get("dateCreated"),
+                *_visible_times(tree),
+            )
+        )
+    )
+    modified = first(
+        _iso_date(ld.get("dateModified")),
+        _iso_date(meta_tags.get("article:modified_time")),
+        _iso_date(meta_tags.get("og:updated_time")),
+        _iso_date(meta_tags.get("datemodified")),
+        _iso_date(meta_tags.get("dcterms.modified")),
+        _iso_date(meta_tags.get("last-modified")),
+    )
+    image = first(
+        _absolute(ld.get("image"), base),
+        _absolute(meta_tags.get("og:image"), base),
+        _absolute(meta_tags.get("og:image:url"), base),
+        _absolute(meta_tags.get("twitter:image"), base),
+        _absolute(meta_tags.get("twitter:image:src"), base),
+    )
+    return Metadata(
+        title=clean_title(raw_title, site_name, h1_text),
+        author=_join_names(people),
+        date=date,
+        modified=modified,
+        site_name=site_name,
+        url=page_url,
+        lang=_language(tree, meta_tags, ld),
+        image=image,
+        description=first(
+            ld.get("description"), meta_tags.get("og:description"), meta_tags.get("description")
+        ),
+        authors=tuple(people),
+    )
+
+
+def _meta_tags(tree) -> dict[str, str]:
+    """<meta> name/property/itemprop/http-equiv -> content (first wins), keys lower-cased."""
+    tags: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = meta.get("content")
+        if content is None or not content.strip():
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = meta.get(attr)
+            if key:
+                tags.setdefault(key.strip().lower(), content.strip())
+    return tags
+
+
+def _json_ld_objects(tree):
+    """Every JSON object in the page's JSON-LD scripts, flattened out of lists and @graph."""
+    for script in tree.xpath("//script[@type]"):
+        if script.get("type", "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:  # raw newlines and tabs inside strings are common and harmless
+                data = json.loads(re.sub(r"[\x00-\x1f]+", " ", raw))
+            except ValueError:
+                continue
+        stack = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack[0:0] = item
+            elif isinstance(item, dict):
+                yield item
+                if isinstance(item.get("@graph"), list):
+                    stack[0:0] = item["@graph"]
+
+
+def _types(obj: dict) -> set[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k.lower().rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)}
+
+
+def _json_ld_article(tree) -> dict | None:
+    objects = list(_json_ld_objects(tree))
+    by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    for obj in objects:
+        if _types(obj) & ARTICLE_TYPES:
+            return {"__ids__": by_id, **obj}
+    for obj in objects:  # a WebPage that carries article fields
+        if "webpage" in _types(obj) and (obj.get("headline") or obj.get("datePublished")):
+            return {"__ids__": by_id, **obj}
+    return None
+
+
+def _from_json_ld(article: dict) -> dict:
+    """The fields we use from a JSON-LD article object, as plain strings."""
+    by_id = article.get("__ids__", {})
+
+    def resolve(value):
+        if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
+            return by_id[value["@id"]]
+        return value
+
+    def as_text(value):
+        value = resolve(value)
+        if isinstance(value, list):
+            value = value[0] if value else None
+            value = resolve(value)
+        if isinstance(value, dict):
+            value = value.get("name") or value.get("url") or value.get("@id")
+        return value if isinstance(value, str) else None
+
+    def as_url(value):
+        value = resolve(value)
+        if isinstance(value, list):
+            value = resolve(value[0]) if value else None
+        if isinstance(value, dict):
+            value = value.get("url") or value.get("contentUrl") or value.get("@id")
+        return value if isinstance(value, str) else None
+
+    authors: list[str] = []
+    raw_authors = resolve(article.get("author") or article.get("creator"))
+    for person in raw_authors if isinstance(raw_authors, list) else [raw_authors]:
+        person = resolve(person)
+        if isinstance(person, dict):
+            if _types(person) & ORGANIZATION_TYPES:
+                continue
+            name = person.get("name")
+            if isinstance(name, list):
+                name = name[0] if name else None
+            if isinstance(name, str):
+                authors.extend(_split_names(name))
+        elif isinstance(person, str):
+            authors.extend(_split_names(person))
+    main = resolve(article.get("mainEntityOfPage"))
+    url = article.get("url") if isinstance(article.get("url"), str) else None
+    if not url and isinstance(main, dict):
+        url = main.get("@id") or main.get("url")
+    elif not url and isinstance(main, str):
+        url = main
+    return {
+        "headline": as_text(article.get("headline")) or as_text(article.get("name")),
+        "authors": authors,
+        "datePublished": as_text(article.get("datePublished")),
+        "dateCreated": as_text(article.get("dateCreated")),
+        "dateModified": as_text(article.get("dateModified")),
+        "publisher": as_text(article.get("publisher")) or as_text(article.get("sourceOrganization")),
+        "url": url if isinstance(url, str) else None,
+        "image": as_url(article.get("image")) or as_url(article.get("thumbnailUrl")),
+        "inLanguage": as_text(article.get("inLanguage")),
+        "description": as_text(article.get("description")),
+    }
+
+
+def _microdata_authors(tree) -> list[str]:
+    names = []
+    for node in tree.xpath('//*[@itemprop="author"]'):
+        named = node.xpath('.//*[@itemprop="name"]')
+        value = (named[0].get("content") or _text(named[0])) if named else (node.get("content") or _text(node))
+        names.extend(_split_names(value))
+    return names[:5]
+
+
+BYLINE_XPATH = (
+    '//*[@rel="author"] | //*[contains(@class, "byline")] | //*[contains(@class, "author-name")]'
+    ' | //*[contains(@class, "author__name")] | //address[contains(@class, "author")]'
+)
+
+
+def _visible_bylines(tree) -> list[str]:
+    names = []
+    for node in tree.xpath(BYLINE_XPATH)[:6]:
+        text = _text(node)
+        if 0 < len(text) <= 80:
+            names.extend(_split_names(text))
+    return names
+
+
+def _visible_times(tree) -> list[str]:
+    """Datetimes from <time> elements and itemprop="datePublished", in page order."""
+    values = []
+    for node in tree.xpath('//*[@itemprop="datePublished"] | //time[@datetime]')[:4]:
+        values.append(node.get("datetime") or node.get("content") or _text(node))
+    return values
+
+
+NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b)\s*", re.I)
+BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|de|door|av|af|автор|от)[:\s]+", re.I)
+PLACEHOLDER_AUTHOR = re.compile(
+    r"\b(?:staff|admin|administrator|editor|editors|editorial|desk|newsroom|team|"
+    r"reporter|reporters|correspondent|correspondents|contributor|contributors|guest|"
+    r"anonymous|unknown|agency|agencies|wire|wires|press|associated|reuters|afp|"
+    r"bureau|news|media|online|digital|web|redaktion|rédaction|redacción|redação|"
+    r"редакция|service|services|official|group|inc|ltd|llc|company|sponsored|partner)\b",
+    re.I,
+)
+
+
+def _split_names(value) -> list[str]:
+    if not isinstance(value, str) or not value.strip() or _is_web_url(value) or "@" in value:
+        return []
+    value = BYLINE_PREFIX.sub("", " ".join(value.split()))
+    return [part for part in NAME_SPLIT.split(value) if part]
+
+
+def _clean_name(name: str) -> str:
+    name = BYLINE_PREFIX.sub("", name.strip(" .|-–—:"))
+    return name.strip(" .|-–—:")
+
+
+def _is_person_name(name: str, site_name: str | None) -> bool:
+    """A real person's name: two to five words of letters, not a desk, agency or the outlet."""
+    if not name or PLACEHOLDER_AUTHOR.search(name):
+        return False
+    if site_name and name.casefold() in site_name.casefold():
+        return False
+    words = name.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    if any(ch.isdigit() for ch in name) or re.search(r"[@/<>{}\[\]=#|]", name):
+        return False
+    if name.isupper() and len(name) > 3 and not any(len(w) <= 2 for w in words):
+        return False  # "NEWS DESK"-like shouting is rarely a byline
+    return all(w[0].isalpha() and w[0].upper() == w[0] or w.lower() in _NAME_PARTICLES for w in words)
+
+
+_NAME_PARTICLES = {"de", "da", "di", "van", "von", "der", "den", "del", "la", "le", "du", "bin", "al", "el", "y"}
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen, out = set(), []
+    for name in names:
+        key = name.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+def _join_names(names: list[str]) -> str | None:
+    """One name, "A and B", or "A, B and C"."""
+    if not names:
+        return None
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _iso_date(value) -> str | None:
+    """A declared date as ISO 8601, keeping the timezone it was declared with."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    candidate = value.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", value) else value
+    candidate = re.sub(r"(\.\d{1,6})\d*", r"\1", candidate)  # fromisoformat takes at most micro
+    candidate = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", candidate)
+    try:
+        parsed = datetime.fromisoformat(candidate)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", candidate):
+        return candidate
+    if not 1900 <= parsed.year <= 2100:
+        return None
+    return parsed.isoformat()
+
+
+def _language(tree, meta_tags: dict[str, str], ld: dict) -> str | None:
+    for value in (
+        tree.get("lang"),
+        tree.get("xml:lang"),
+        tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
+        ld.get("inLanguage"),
+        meta_tags.get("content-language"),
+        meta_tags.get("og:locale"),
+        meta_tags.get("language"),
+        meta_tags.get("dc.language"),
+    ):
+        if isinstance(value, str):
+            match = re.match(r"\s*([a-zA-Z]{2,3})(?:[-_]|\s*$|\s*,)", value)
+            if match:
+                return match.group(1).lower()
+    return None
+
+
+def _absolute(value, base: str | None) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    if value.startswith("//"):
+        value = "https:" + value
+    if _is_web_url(value):
+        return value
+    if base and _is_web_url(base):
+        joined = urljoin(base, value)
+        return joined if _is_web_url(joined) else None
+    return None
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def clean_title(title: str | None, site_name: str | None, h1: str | None = None) -> str | None:
+    """The headline without the outlet's name glued before or after it."""
+    if not title:
+        return None
+    title = " ".join(title.split())
+    if h1 and _fold(h1) and _fold(title).startswith(_fold(h1)) and len(_fold(h1)) >= len(_fold(title)) / 3:
+        if len(h1) < len(title):  # "<h1> | Site" in <title>: the h1 is the headline
+            return h1
+    parts = TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    site = _fold(site_name or "")
+    site_words = set(site.split())
+    if site:
+        for index in (-1, 0):
+            part = _fold(parts[index])
+            if part and (part == site or part in site or site in part or set(part.split()) & site_words == set(part.split())):
+                rest = parts[1:] if index == 0 else parts[:-1]
+                return _rejoin(title, rest)
+    # no site name declared: a short last part after "|" is the outlet's name
+    last = parts[-1]
+    if "|" in title and len(last.split()) <= 4 and len(parts[0].split()) >= 3:
+        return _rejoin(title, parts[:-1])
+    return title
+
+
+def _rejoin(title: str, parts: list[str]) -> str:
+    """Rebuild the kept parts with their original separators."""
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip()
+
+
+# ---------------------------------------------------------------------------
+# Body: cleaning the page tree before the main-text search
+
+HIDDEN_XPATH = etree.XPath(
+    '//*[@hidden] | //*[@style][contains(translate(@style, " ", ""), "display:none")]'
+    ' | //*[@style][contains(translate(@style, " ", ""), "visibility:hidden")]'
+)
+CAPTION_XPATH = etree.XPath("//figcaption | //*[contains(@class, 'caption')][not(self::body)]")
+DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "form", "template", "svg", "button", "select", "textarea", "input")
+
+
+def _preclean(tree) -> None:
+    for node in HIDDEN_XPATH(tree):
+        if node.tag not in ("html", "body"):
+            _drop(node)
+    for node in CAPTION_XPATH(tree):
+        _drop(node)
+
+
+def _drop(node) -> None:
+    """Remove a node but keep its tail text in place."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail
+    if tail and tail.strip():
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+# ---------------------------------------------------------------------------
+# Body: the main text, as Markdown blocks
+
+
+@dataclass
+class Block:
+    """One top-level piece of the body: its Markdown and its plain text."""
+
+    kind: str  # p, head, list, quote, table, code, image
+    markdown: str
+    text: str
+    link_text: int = 0  # characters of text that sit inside links
+
+
+def extract_markdown(tree, base: str | None, meta: Metadata) -> str:
+    _preclean(tree)
+    document = bare_extraction(
+        tree,
+        url=base,
+        fast=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=True,
+        include_links=True,
+        include_formatting=True,
+        with_metadata=False,
+    )
+    if document is None or document.body is None:
+        return ""
+    writer = MarkdownWriter(base)
+    blocks = writer.blocks(document.body)
+    blocks = filter_blocks(blocks, meta)
+    return "\n\n".join(b.markdown for b in blocks if b.markdown).strip() + "\n" if blocks else ""
+
+
+# ---------------------------------------------------------------------------
+# Markdown writer
+
+_INLINE_ESCAPE = re.compile(r"([\\`*\[\]<>_])")
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d{1,9}[.)](?=\s|$)|\|)")
+
+
+def _escape(text: str) -> str:
+    text = _INLINE_ESCAPE.sub(r"\\\1", text)
+    return _ENTITY_LIKE.sub(r"\\&", text)
+
+
+def _escape_block_start(text: str) -> str:
+    match = _BLOCK_START.match(text)
+    if not match:
+        return text
+    lead, marker = match.groups()
+    if marker[0].isdigit():
+        return lead + marker[:-1] + "\\" + marker[-1] + text[match.end() :]
+    return lead + "\\" + marker + text[match.end() :]
+
+
+def _safe_link(target: str | None, base: str | None) -> str | None:
+    """An absolute http(s) or mailto URL, percent-encoded for Markdown, or None."""
+    if not target:
+        return None
+    target = target.strip()
+    scheme = urlsplit(target).scheme.lower()
+    if scheme == "mailto":
+        url = target
+    elif scheme in ("http", "https"):
+        url = target
+    elif scheme == "" and not target.startswith("#"):
+        if target.startswith("//"):
+            url = "https:" + target
+        elif base and _is_web_url(base):
+            url = urljoin(base, target)
+        else:
+            return None
+        if urlsplit(url).scheme not in ("http", "https"):
+            return None
+    else:
+        return None
+    return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
+
+
+class MarkdownWriter:
+    """trafilatura's XML body -> Markdown blocks; every text node is escaped."""
+
+    def __init__(self, base: str | None):
+        self.base = base
+
+    def blocks(self, body) -> list[Block]:
+        out: list[Block] = []
+        self._collect(body, out)
+        return out
+
+    def _collect(self, element, out: list[Block]) -> None:
+        if element.text and element.text.strip():
+            out.append(self._paragraph_from_text(element.text))
+        for child in element:
+            block = self._block(child)
+            if block is None and child.tag not in ("list", "table", "quote"):
+                # an unknown container: its children are blocks of their own
+                self._collect(child, out)
+            elif block is not None:
+                out.append(block)
+            if child.tail and child.tail.strip():
+                out.append(self._paragraph_from_text(child.tail))
+
+    def _paragraph_from_text(self, text: str) -> Block:
+        plain = " ".join(text.split())
+        return Block("p", _escape_block_start(_escape(plain)), plain)
+
+    def _block(self, element) -> Block | None:
+        tag = element.tag
+        if tag in ("p", "div"):
+            markdown, text, links = self._inline(element)
+            if not text and not markdown:
+                return None
+            return Block("p", _escape_block_start(markdown), text, links)
+        if tag == "head":
+            markdown, text, links = self._inline(element, formatting=False)
+            if not text:
+                return None
+            level = {"h1": 2, "h2": 2, "h3": 3}.get(element.get("rend", ""), 4)
+            return Block("head", "#" * level + " " + markdown, text, links)
+        if tag == "list":
+            lines, text, links = self._list(element, 0)
+            if not text:
+                return None
+            return Block("list", "\n".join(lines), text, links)
+        if tag == "quote":
+            inner = MarkdownWriter(self.base).blocks(element)
+            inner = [b for b in inner if b.markdown]
+            if not inner:
+                return None
+            markdown = "\n>\n".join("\n".join("> " + line if line else ">" for line in b.markdown.split("\n")) for b in inner)
+            return Block(
+                "quote",
+                markdown,
+                " ".join(b.text for b in inner),
+                sum(b.link_text for b in inner),
+            )
+        if tag == "table":
+            return self._table(element)
+        if tag == "code":
+            code = "".join(element.itertext()).strip("\n")
+            if not code.strip():
+                return None
+            fence = "~~~~" if "~~~" in code else "~~~"
+            return Block("code", f"{fence}\n{code}\n{fence}", " ".join(code.split()))
+        if tag == "graphic":
+            image = self._image(element)
+            return Block("image", image, "") if image else None
+        if tag == "lb":
+            return None
+        if tag in ("hi", "ref", "del"):
+            markdown, text, links = self._inline_wrapper(element)
+            return Block("p", _escape_block_start(markdown), text, links) if text else None
+        return None
+
+    def _inline_wrapper(self, element):
+        holder = etree.Element("p")
+        clone = etree.fromstring(etree.tostring(element, with_tail=False))
+        holder.append(clone)
+        return self._inline(holder)
+
+    def _image(self, element) -> str:
+        src = _safe_link(element.get("src"), self.base)
+        if not src or src.startswith("mailto:"):
+            return ""
+        alt = " ".join((element.get("alt") or element.get("title") or "").split())
+        alt = alt.replace("[", "(").replace("]", ")").replace("\\", "")
+        return f"![{_escape(alt)}]({src})"
+
+    def _inline(self, element, formatting: bool = True) -> tuple[str, str, int]:
+        """Markdown, plain text and linked-text length of an element's inline content."""
+        parts: list[str] = []
+        plain: list[str] = []
+        links = 0
+
+        def add_text(value: str | None):
+            if value:
+                parts.append(_escape(value))
+                plain.append(value)
+
+        add_text(element.text)
+        for child in element:
+            tag = child.tag
+            if tag == "lb":
+                parts.append("\n")
+                plain.append(" ")
+            elif tag == "ref":
+                inner_md, inner_text, _ = self._inline(child, formatting)
+                target = _safe_link(child.get("target"), self.base)
+                label = " ".join(inner_md.split())
+                if target and label:
+                    parts.append(f"[{label}]({target})")
+                else:
+                    parts.append(inner_md)
+                plain.append(inner_text)
+                links += len(inner_text.strip())
+            elif tag == "hi" and formatting:
+                inner_md, inner_text, inner_links = self._inline(child, formatting)
+                marker = {"#b": "**", "#i": "*"}.get(child.get("rend", ""), "")
+                parts.append(_wrap(inner_md, marker))
+                plain.append(inner_text)
+                links += inner_links
+            elif tag == "graphic":
+                image = self._image(child)
+                if image:
+                    parts.append(" " + image + " ")
+            elif tag in ("list", "table", "quote", "p", "head"):
+                block = self._block(child)
+                if block is not None:
+                    parts.append("\n\n" + block.markdown + "\n\n")
+                    plain.append(" " + block.text + " ")
+                    links += block.link_text
+            else:
+                inner_md, inner_text, inner_links = self._inline(child, formatting)
+                parts.append(inner_md)
+                plain.append(inner_text)
+                links += inner_links
+            add_text(child.tail)
+        markdown = _tidy("".join(parts))
+        return markdown, " ".join("".join(plain).split()), links
+
+    def _list(self, element, depth: int) -> tuple[list[str], str, int]:
+        ordered = element.get("rend", "") == "ol"
+        lines: list[str] = []
+        texts: list[str] = []
+        links = 0
+        number = 0
+        indent = "   " * depth if ordered else "  " * depth
+        for item in element:
+            if item.tag != "item":
+                continue
+            nested = [child for child in item if child.tag == "list"]
+            for child in nested:
+                item.remove(child)
+            markdown, text, item_links = self._inline(item)
+            if text or markdown:
+                number += 1
+                marker = f"{number}." if ordered else "-"
+                body = _escape_block_start(markdown).replace("\n", "\n" + indent + " " * (len(marker) + 1))
+                lines.append(f"{indent}{marker} {body}")
+                texts.append(text)
+                links += item_links
+            for child in nested:
+                sub_lines, sub_text, sub_links = self._list(child, depth + 1)
+                lines.extend(sub_lines)
+                texts.append(sub_text)
+                links += sub_links
+        return lines, " ".join(t for t in texts if t), links
+
+    def _table(self, element) -> Block | None:
+        rows = []
+        links = 0
+        for row in element.iter("row"):
+            cells = []
+            for cell in row:
+                if cell.tag != "cell":
+                    continue
+                markdown, text, cell_links = self._inline(cell)
+                links += cell_links
+                cells.append((" ".join(markdown.split()).replace("|", "\\|"), text))
+            if any(text for _, text in cells):
+                rows.append(cells)
+        if not rows:
+            return None
+        text = " ".join(t for row in rows for _, t in row if t)
+        width = max(len(row) for row in rows)
+        if width == 1:
+            markdown = "\n\n".join(_escape_block_start(row[0][0]) for row in rows)
+            return Block("p", markdown, text, links)
+        lines = []
+        for index, row in enumerate(rows):
+            cells = [md for md, _ in row] + [""] * (width - len(row))
+            lines.append("| " + " | ".join(cells) + " |")
+            if index == 0:
+                lines.append("|" + "---|" * width)
+        return Block("table", "\n".join(lines), text, links)
+
+
+def _wrap(markdown: str, marker: str) -> str:
+    """Emphasis around the text, with its outer spaces kept outside the markers."""
+    core = markdown.strip()
+    if not marker or not core or "\n" in core:
+        return markdown
+    lead = markdown[: len(markdown) - len(markdown.lstrip())]
+    trail = markdown[len(markdown.rstrip()) :]
+    return f"{lead}{marker}{core}{marker}{trail}"
+
+
+def _tidy(markdown: str) -> str:
+    """Collapse runs of spaces, trim each line."""
+    lines = [" ".join(line.split()) for line in markdown.split("\n")]
+    out = "\n".join(lines)
+    out = re.sub(r"\n{3,}", "\n\n", out)
+    return out.strip()
+
+
+# ---------------------------------------------------------------------------
+# Body: block filters (boilerplate trafilatura keeps)
+
+
+def filter_blocks(blocks: list[Block], meta: Metadata) -> list[Block]:
+    blocks = [b for b in blocks if b.markdown.strip()]
+    blocks = _drop_leading_repeats(blocks, meta)
+    return blocks
+
+
+def _drop_leading_repeats(blocks: list[Block], meta: Metadata) -> list[Block]:
+    """The headline repeated at the top of the body belongs in the front matter."""
+    title = _fold(meta.title or "")
+    while blocks and title and _fold(blocks[0].text) == title:
+        blocks = blocks[1:]
+    return blocks

@@ -569,16 +569,31 @@ def _rejoin(title: str, parts: list[str]) -> str:
 # Body: cleaning the page tree before the main-text search
 
 HIDDEN_XPATH = etree.XPath(
-    '//*[@hidden] | //*[@style][contains(translate(@style, " ", ""), "display:none")]'
+    '//*[@hidden] | //*[@aria-hidden="true"]'
+    ' | //*[@style][contains(translate(@style, " ", ""), "display:none")]'
     ' | //*[@style][contains(translate(@style, " ", ""), "visibility:hidden")]'
 )
-CAPTION_XPATH = etree.XPath("//figcaption | //*[contains(@class, 'caption')][not(self::body)]")
-DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "form", "template", "svg", "button", "select", "textarea", "input")
+# class names that page builders use for what is not shown on screen, or only in print
+HIDDEN_CLASSES = {
+    "hide", "hidden", "is-hidden", "d-none", "visually-hidden", "visuallyhidden", "sr-only",
+    "screen-reader-text", "screen-reader-only", "element-invisible", "offscreen", "print-only",
+    "print-header", "print-footer", "printfooter", "noprint-hidden",
+}
+CAPTION_XPATH = etree.XPath(
+    "//figcaption | //*[contains(@class, 'caption') or contains(@class, 'Caption')][not(self::body)]"
+)
 
 
 def _preclean(tree) -> None:
+    """Remove what a reader never sees as part of the article: hidden parts and captions."""
     for node in HIDDEN_XPATH(tree):
         if node.tag not in ("html", "body"):
+            _drop(node)
+    for node in tree.xpath("//*[@class]"):
+        if node.tag in ("html", "body"):
+            continue
+        classes = set(node.get("class", "").lower().split())
+        if classes & HIDDEN_CLASSES:
             _drop(node)
     for node in CAPTION_XPATH(tree):
         _drop(node)
@@ -615,10 +630,25 @@ class Block:
 
 def extract_markdown(tree, base: str | None, meta: Metadata) -> str:
     _preclean(tree)
+    body = _main_text(tree, base, fast=True)
+    if body is None or _is_page_dump(body):
+        # the quick pass found no article container; the full cascade compares
+        # several extractors and copes with pages built from <br> and <div>
+        body = _main_text(tree, base, fast=False)
+    if body is None:
+        return ""
+    writer = MarkdownWriter(base)
+    blocks = writer.blocks(body)
+    blocks = filter_blocks(blocks, meta)
+    return "\n\n".join(b.markdown for b in blocks if b.markdown).strip() + "\n" if blocks else ""
+
+
+def _main_text(tree, base: str | None, fast: bool):
+    """trafilatura's XML body for the page (it works on a copy of the tree)."""
     document = bare_extraction(
         tree,
         url=base,
-        fast=True,
+        fast=fast,
         include_comments=False,
         include_tables=True,
         include_images=True,
@@ -626,17 +656,20 @@ def extract_markdown(tree, base: str | None, meta: Metadata) -> str:
         include_formatting=True,
         with_metadata=False,
     )
-    if document is None or document.body is None:
-        return ""
-    writer = MarkdownWriter(base)
-    blocks = writer.blocks(document.body)
-    blocks = filter_blocks(blocks, meta)
-    return "\n\n".join(b.markdown for b in blocks if b.markdown).strip() + "\n" if blocks else ""
+    return None if document is None else document.body
+
+
+def _is_page_dump(body) -> bool:
+    """True when the result is the whole page's text in one lump (the last-resort fallback)."""
+    texts = [child.text or "" for child in body]
+    return len(body) <= 2 and any(text.count("\n") > 20 for text in texts)
 
 
 # ---------------------------------------------------------------------------
 # Markdown writer
 
+_SPACES = re.compile(r"\s+")
+_LINE_BREAK = "\x00"  # stands for <br> until the block is assembled
 _INLINE_ESCAPE = re.compile(r"([\\`*\[\]<>_])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d{1,9}[.)](?=\s|$)|\|)")
@@ -779,6 +812,7 @@ class MarkdownWriter:
 
         def add_text(value: str | None):
             if value:
+                value = _SPACES.sub(" ", value)
                 parts.append(_escape(value))
                 plain.append(value)
 
@@ -786,7 +820,7 @@ class MarkdownWriter:
         for child in element:
             tag = child.tag
             if tag == "lb":
-                parts.append("\n")
+                parts.append(_LINE_BREAK)
                 plain.append(" ")
             elif tag == "ref":
                 inner_md, inner_text, _ = self._inline(child, formatting)
@@ -797,7 +831,8 @@ class MarkdownWriter:
                 else:
                     parts.append(inner_md)
                 plain.append(inner_text)
-                links += len(inner_text.strip())
+                if (child.get("target") or "#").strip()[:1] != "#":  # anchors are not links away
+                    links += len(inner_text.strip())
             elif tag == "hi" and formatting:
                 inner_md, inner_text, inner_links = self._inline(child, formatting)
                 marker = {"#b": "**", "#i": "*"}.get(child.get("rend", ""), "")
@@ -891,20 +926,91 @@ def _wrap(markdown: str, marker: str) -> str:
 
 
 def _tidy(markdown: str) -> str:
-    """Collapse runs of spaces, trim each line."""
+    """Collapse runs of spaces, trim each line, turn <br> into Markdown hard breaks."""
     lines = [" ".join(line.split()) for line in markdown.split("\n")]
     out = "\n".join(lines)
-    out = re.sub(r"\n{3,}", "\n\n", out)
-    return out.strip()
+    out = re.sub(r"\n{3,}", "\n\n", out).strip()
+    out = re.sub(r"\s*\x00(\s*\x00)*\s*", "\x00", out).strip("\x00 ")
+    first, *rest = out.split(_LINE_BREAK)
+    return "\\\n".join([first, *(_escape_block_start(line) for line in rest)])
 
 
 # ---------------------------------------------------------------------------
 # Body: block filters (boilerplate trafilatura keeps)
 
 
+# Short blocks that open with one of these are page furniture, not reporting.
+FURNITURE_START = re.compile(
+    r"^\W*(?:"
+    r"(?:read|see|watch|listen|click|tap|scroll)(?: to)? (?:more|also|next|here|the full|our)\b"
+    r"|related(?: (?:articles?|stories|content|coverage|posts?|reading|links?|news))?\W*(?::|$)"
+    r"|more(?: on this| from| stories| news| coverage| about)?\W*(?::|$)"
+    r"|(?:also read|don'?t miss|must read|trending|most popular|recommended|top stories|you may also like|you might also like|more to explore|further reading)\b"
+    r"|(?:sign up|subscribe|register|join) (?:to|for|now|here|today|our)\b"
+    r"|follow (?:us|him|her|them|\w+(?: \w+)?) (?:on|at)\b"
+    r"|share (?:this|on|via)\b|share$|tweet$|email$|print$"
+    r"|(?:\d+ )?comments?\W*$|(?:leave|post|add|view|show) (?:a |the |all )?comments?\b"
+    r"|advertisement\W*$|sponsored\W*$|(?:story|article|ad) continues below"
+    r"|(?:copyright|\(c\)|©)"
+    r"|(?:photo|image|picture|video|graphic)s?(?: credit)?\s*:"
+    r"|\d+\s*(?:min|minute)s?\s*read\b|reading time\b|tempo de leitura|lesezeit|temps de lecture"
+    r"|(?:leia|veja) (?:mais|também)|lesen sie (?:auch|mehr)|mehr zum thema|(?:à )?lire aussi"
+    r"|lee (?:también|más)|leer más|читайте (?:также|еще)|смотрите также"
+    r")",
+    re.I,
+)
+FURNITURE_ANYWHERE = re.compile(
+    r"all rights reserved|contributed to this report|contributed reporting"
+    r"|this copy is for your personal|(?:sign|signing) up (?:for|to) (?:our|the) newsletter",
+    re.I,
+)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+SHORT_BLOCK_WORDS = 25
+
+
 def filter_blocks(blocks: list[Block], meta: Metadata) -> list[Block]:
+    """Drop what trafilatura keeps but a reader of the article does not need."""
     blocks = [b for b in blocks if b.markdown.strip()]
     blocks = _drop_leading_repeats(blocks, meta)
+    blocks = [b for b in blocks if not _is_furniture(b)]
+    blocks = _drop_trailing_contacts(blocks)
+    while blocks and blocks[-1].kind in ("head", "image"):
+        blocks = blocks[:-1]  # a heading with nothing left under it
+    return blocks
+
+
+def _is_furniture(block: Block) -> bool:
+    text = block.text
+    if block.kind == "image" or block.kind == "code":
+        return False
+    words = len(text.split())
+    link_share = block.link_text / max(1, len(text))
+    if block.kind == "list" and (link_share > 0.6 or _is_teaser_list(block)):
+        return True  # lists of links are related stories or navigation
+    if block.kind in ("p", "head", "quote") and link_share > 0.8 and words < 40:
+        return True  # a teaser line that is only a link
+    if words > SHORT_BLOCK_WORDS:
+        return False
+    return bool(FURNITURE_START.match(text) or FURNITURE_ANYWHERE.search(text))
+
+
+def _is_teaser_list(block: Block) -> bool:
+    """A list whose every item opens with a linked headline: more stories elsewhere."""
+    items = [line for line in block.markdown.split("\n") if LIST_ITEM.match(line)]
+    if len(items) < 3:
+        return False
+    led = sum(1 for line in items if LINK_LED_ITEM.match(line))
+    return led / len(items) >= 0.8 and block.link_text / max(1, len(block.text)) > 0.3
+
+
+LIST_ITEM = re.compile(r"^(?:-|\d+\.) ")
+LINK_LED_ITEM = re.compile(r"^(?:-|\d+\.) \[[^\]]*(?:\s[^\]]*){2,}\]\([^)]*\)\s*(?:\\)?$")
+
+
+def _drop_trailing_contacts(blocks: list[Block]) -> list[Block]:
+    """A "write to the reporter at ..." line closing the article is a credit, not text."""
+    while blocks and len(blocks[-1].text.split()) <= 15 and EMAIL.search(blocks[-1].text):
+        blocks = blocks[:-1]
     return blocks
 
 

@@ -568,34 +568,37 @@ def _rejoin(title: str, parts: list[str]) -> str:
 # ---------------------------------------------------------------------------
 # Body: cleaning the page tree before the main-text search
 
-HIDDEN_XPATH = etree.XPath(
-    '//*[@hidden] | //*[@aria-hidden="true"]'
-    ' | //*[@style][contains(translate(@style, " ", ""), "display:none")]'
-    ' | //*[@style][contains(translate(@style, " ", ""), "visibility:hidden")]'
-)
 # class names that page builders use for what is not shown on screen, or only in print
 HIDDEN_CLASSES = {
     "hide", "hidden", "is-hidden", "d-none", "visually-hidden", "visuallyhidden", "sr-only",
     "screen-reader-text", "screen-reader-only", "element-invisible", "offscreen", "print-only",
-    "print-header", "print-footer", "printfooter", "noprint-hidden",
+    "print-header", "print-footer", "printfooter",
 }
-CAPTION_XPATH = etree.XPath(
-    "//figcaption | //*[contains(@class, 'caption') or contains(@class, 'Caption')][not(self::body)]"
-)
+INVISIBLE_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 def _preclean(tree) -> None:
     """Remove what a reader never sees as part of the article: hidden parts and captions."""
-    for node in HIDDEN_XPATH(tree):
-        if node.tag not in ("html", "body"):
-            _drop(node)
-    for node in tree.xpath("//*[@class]"):
-        if node.tag in ("html", "body"):
+    doomed = []
+    for node in tree.iter():
+        attrib = node.attrib
+        if not attrib:
+            if node.tag == "figcaption":
+                doomed.append(node)
             continue
-        classes = set(node.get("class", "").lower().split())
-        if classes & HIDDEN_CLASSES:
-            _drop(node)
-    for node in CAPTION_XPATH(tree):
+        classes = attrib.get("class", "").lower()
+        style = attrib.get("style")
+        if (
+            node.tag == "figcaption"
+            or "hidden" in attrib
+            or attrib.get("aria-hidden") == "true"
+            or "caption" in classes
+            or (style and INVISIBLE_STYLE.search(style))
+            or (classes and not HIDDEN_CLASSES.isdisjoint(classes.split()))
+        ):
+            if node.tag not in ("html", "body"):
+                doomed.append(node)
+    for node in doomed:
         _drop(node)
 
 
@@ -630,11 +633,11 @@ class Block:
 
 def extract_markdown(tree, base: str | None, meta: Metadata) -> str:
     _preclean(tree)
-    body = _main_text(tree, base, fast=True)
+    body = _main_text(tree, fast=True)
     if body is None or _is_page_dump(body):
         # the quick pass found no article container; the full cascade compares
         # several extractors and copes with pages built from <br> and <div>
-        body = _main_text(tree, base, fast=False)
+        body = _main_text(tree, fast=False)
     if body is None:
         return ""
     writer = MarkdownWriter(base)
@@ -643,11 +646,11 @@ def extract_markdown(tree, base: str | None, meta: Metadata) -> str:
     return "\n\n".join(b.markdown for b in blocks if b.markdown).strip() + "\n" if blocks else ""
 
 
-def _main_text(tree, base: str | None, fast: bool):
+def _main_text(tree, fast: bool):
     """trafilatura's XML body for the page (it works on a copy of the tree)."""
     document = bare_extraction(
         tree,
-        url=base,
+        url=None,  # links are made absolute by our writer, once, for the links we keep
         fast=fast,
         include_comments=False,
         include_tables=True,

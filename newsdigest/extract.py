@@ -148,6 +148,7 @@ class Metadata:
     image: str | None = None
     description: str | None = None
     authors: tuple[str, ...] = ()  # every name seen, for removing bylines from the body
+    titles: tuple[str, ...] = ()  # every headline the page declares, to spot it in the body
 
 
 def read_metadata(tree, url: str | None = None) -> Metadata:
@@ -255,6 +256,17 @@ def read_metadata(tree, url: str | None = None) -> Metadata:
             ld.get("description"), meta_tags.get("og:description"), meta_tags.get("description")
         ),
         authors=tuple(people),
+        titles=tuple(
+            t
+            for t in (
+                ld.get("headline"),
+                meta_tags.get("og:title"),
+                meta_tags.get("twitter:title"),
+                h1_text,
+                _text(html_title[0]) if html_title else None,
+            )
+            if isinstance(t, str) and t.strip()
+        ),
     )
 
 
@@ -1018,8 +1030,25 @@ def _drop_trailing_contacts(blocks: list[Block]) -> list[Block]:
 
 
 def _drop_leading_repeats(blocks: list[Block], meta: Metadata) -> list[Block]:
-    """The headline repeated at the top of the body belongs in the front matter."""
-    title = _fold(meta.title or "")
-    while blocks and title and _fold(blocks[0].text) == title:
-        blocks = blocks[1:]
-    return blocks
+    """Headline and standfirst repeated above the text belong in the front matter.
+
+    Before the first paragraph, a heading that shares most words with a declared
+    title, or that reads like a sentence (a deck), is dropped; short section
+    headings stay. So does a first image that is the declared lead image.
+    """
+    titles = [set(_fold(t).split()) for t in meta.titles if t]
+    description = _fold(meta.description or "")
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        if block.kind not in ("head", "image") and _fold(block.text) not in {" ".join(t) for t in titles}:
+            return kept + blocks[index:]
+        if block.kind == "image":
+            if not (meta.image and meta.image in block.markdown):
+                kept.append(block)
+            continue
+        words = set(_fold(block.text).split())
+        title_like = any(len(words & t) >= 0.6 * max(len(words), 1) for t in titles)
+        deck_like = len(block.text.split()) >= 8 or (description and _fold(block.text) == description)
+        if not (title_like or deck_like):
+            kept.append(block)
+    return kept

@@ -771,7 +771,7 @@ class MarkdownWriter:
             level = {"h1": 2, "h2": 2, "h3": 3}.get(element.get("rend", ""), 4)
             return Block("head", "#" * level + " " + markdown, text, links)
         if tag == "list":
-            lines, text, links = self._list(element, 0)
+            lines, text, links = self._list(element, "")
             if not text:
                 return None
             return Block("list", "\n".join(lines), text, links)
@@ -819,8 +819,11 @@ class MarkdownWriter:
         alt = alt.replace("[", "(").replace("]", ")").replace("\\", "")
         return f"![{_escape(alt)}]({src})"
 
-    def _inline(self, element, formatting: bool = True) -> tuple[str, str, int]:
-        """Markdown, plain text and linked-text length of an element's inline content."""
+    def _inline(self, element, formatting: bool = True, nested: bool = False) -> tuple[str, str, int]:
+        """Markdown, plain text and linked-text length of an element's inline content.
+
+        Nested calls keep their outer spaces, so "on <a>Twitter</a>" keeps its space.
+        """
         parts: list[str] = []
         plain: list[str] = []
         links = 0
@@ -838,18 +841,20 @@ class MarkdownWriter:
                 parts.append(_LINE_BREAK)
                 plain.append(" ")
             elif tag == "ref":
-                inner_md, inner_text, _ = self._inline(child, formatting)
+                inner_md, inner_text, _ = self._inline(child, formatting, nested=True)
                 target = _safe_link(child.get("target"), self.base)
-                label = " ".join(inner_md.split())
-                if target and label:
-                    parts.append(f"[{label}]({target})")
+                label = inner_md.strip()
+                if target and label and "\n" not in label:
+                    lead = inner_md[: len(inner_md) - len(inner_md.lstrip())]
+                    trail = inner_md[len(inner_md.rstrip()) :]
+                    parts.append(f"{lead}[{label}]({target}){trail}")
                 else:
                     parts.append(inner_md)
                 plain.append(inner_text)
                 if (child.get("target") or "#").strip()[:1] != "#":  # anchors are not links away
                     links += len(inner_text.strip())
             elif tag == "hi" and formatting:
-                inner_md, inner_text, inner_links = self._inline(child, formatting)
+                inner_md, inner_text, inner_links = self._inline(child, formatting, nested=True)
                 marker = {"#b": "**", "#i": "*"}.get(child.get("rend", ""), "")
                 parts.append(_wrap(inner_md, marker))
                 plain.append(inner_text)
@@ -865,21 +870,22 @@ class MarkdownWriter:
                     plain.append(" " + block.text + " ")
                     links += block.link_text
             else:
-                inner_md, inner_text, inner_links = self._inline(child, formatting)
+                inner_md, inner_text, inner_links = self._inline(child, formatting, nested=True)
                 parts.append(inner_md)
                 plain.append(inner_text)
                 links += inner_links
             add_text(child.tail)
-        markdown = _tidy("".join(parts))
-        return markdown, " ".join("".join(plain).split()), links
+        if nested:
+            return "".join(parts), "".join(plain), links
+        return _tidy("".join(parts)), " ".join("".join(plain).split()), links
 
-    def _list(self, element, depth: int) -> tuple[list[str], str, int]:
+    def _list(self, element, indent: str) -> tuple[list[str], str, int]:
+        """Markdown lines of a list; nested lists sit under their item's text."""
         ordered = element.get("rend", "") == "ol"
         lines: list[str] = []
         texts: list[str] = []
         links = 0
         number = 0
-        indent = "   " * depth if ordered else "  " * depth
         for item in element:
             if item.tag != "item":
                 continue
@@ -887,15 +893,16 @@ class MarkdownWriter:
             for child in nested:
                 item.remove(child)
             markdown, text, item_links = self._inline(item)
+            marker = f"{number + 1}." if ordered else "-"
+            inner_indent = indent + " " * (len(marker) + 1)
             if text or markdown:
                 number += 1
-                marker = f"{number}." if ordered else "-"
-                body = _escape_block_start(markdown).replace("\n", "\n" + indent + " " * (len(marker) + 1))
+                body = _escape_block_start(markdown).replace("\n", "\n" + inner_indent)
                 lines.append(f"{indent}{marker} {body}")
                 texts.append(text)
                 links += item_links
             for child in nested:
-                sub_lines, sub_text, sub_links = self._list(child, depth + 1)
+                sub_lines, sub_text, sub_links = self._list(child, inner_indent if text else indent)
                 lines.extend(sub_lines)
                 texts.append(sub_text)
                 links += sub_links

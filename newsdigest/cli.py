@@ -1,0 +1,61 @@
+"""What the Invoke tasks run: argument handling, messages and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+from newsdigest.ingest import ingest
+from newsdigest.lock import LockedError
+
+
+def _fail(message: str, code: int = 1) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def run_ingest(seeds: Path, content: Path, *, strict: bool = False, force: bool = False):
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        report = ingest(seeds, content, force=force)
+    except (LockedError, FileNotFoundError) as error:
+        _fail(str(error))
+    print(report.summary())
+    if strict and report.failed:
+        _fail(f"{len(report.failed)} seed(s) failed and --strict is set", 2)
+    return report
+
+
+def run_build(seeds: Path, content: Path, output: Path, *, strict: bool = False, force: bool = False):
+    from newsdigest.site import build_site
+
+    report = run_ingest(seeds, content, strict=strict, force=force)
+    try:
+        build_site(content, output)
+    except LockedError as error:
+        _fail(str(error))
+    print(f"build: site written to {output}/")
+    return report
+
+
+def run_clean(output: Path) -> None:
+    for folder in (output, output.parent / f".{output.name}-cache"):
+        if folder.exists():
+            shutil.rmtree(folder)
+            print(f"removed {folder}/")
+
+
+def run_serve(output: Path, port: int) -> None:
+    if not output.is_dir():
+        _fail(f"{output}/ does not exist; run `invoke build` first")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        print(f"serving {output}/ on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass

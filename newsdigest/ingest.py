@@ -1,0 +1,311 @@
+"""The ingest run: every seed through read, clean, tag and write.
+
+Unchanged seeds are skipped by their content hash. Changed ones are cleaned
+and tagged in parallel worker processes; the main process alone assigns
+slugs and dates, merges editors' changes and writes files, so the result does
+not depend on which worker finished first. One bad file is reported on one
+line and never stops the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from newsdigest.article import Article
+from newsdigest.clean import CleanError, clean
+from newsdigest.ledger import Entry, Ledger
+from newsdigest.lock import folder_lock
+from newsdigest.read import ReadError, read_seed, seed_format
+from newsdigest.text import slugify
+from newsdigest.write import FrontMatterError, article_fields, atomic_write, fingerprint, parse, render
+
+log = logging.getLogger("newsdigest")
+
+# Bump when cleaning or tagging changes what is written: every article is redone once.
+PIPELINE_VERSION = "1"
+PARALLEL_THRESHOLD = 32  # below this many changed seeds, worker start-up costs more than it saves
+
+
+@dataclass
+class Report:
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    edited: list[tuple[str, list[str]]] = field(default_factory=list)  # kept editor changes
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    seedless: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.ingested)} ingested",
+            f"{len(self.unchanged)} unchanged",
+            f"{len(self.failed)} failed",
+        ]
+        if self.edited:
+            parts.append(f"{len(self.edited)} with editor changes kept")
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} duplicates skipped")
+        if self.seedless:
+            parts.append(f"{len(self.seedless)} kept without a seed")
+        line = "ingest: " + ", ".join(parts)
+        if self.failed:
+            line += " — some files failed, see the errors above"
+        return line
+
+
+@dataclass
+class _Seed:
+    name: str  # relative to the seeds folder, with forward slashes
+    path: Path
+    digest: str
+
+
+def ingest(
+    seeds_dir: Path,
+    content_dir: Path,
+    *,
+    force: bool = False,
+    workers: int | None = None,
+    vocab_dir: Path | None = None,
+    today: dt.date | None = None,
+) -> Report:
+    """Ingest every seed in `seeds_dir` into `content_dir`; never raises for a bad seed."""
+    seeds_dir, content_dir = Path(seeds_dir), Path(content_dir)
+    content_dir.mkdir(parents=True, exist_ok=True)
+    with folder_lock(content_dir):
+        return _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today or first_seen_day())
+
+
+def first_seen_day() -> dt.date:
+    """The date given to an article whose source declares none: today (UTC), or SOURCE_DATE_EPOCH."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today) -> Report:
+    report = Report()
+    ledger = Ledger(content_dir).load()
+    tagging = _pipeline_fingerprint(vocab_dir)
+    by_seed, by_digest = ledger.by_seed(), ledger.by_digest()
+
+    seeds, planned = [], {}
+    for seed in _list_seeds(seeds_dir, report):
+        entry = by_seed.get(seed.name)
+        renamed = by_digest.get(seed.digest)
+        if entry is None and renamed is not None and renamed.seed != seed.name:
+            if (seeds_dir / renamed.seed).exists():
+                report.duplicates.append((seed.name, renamed.seed))
+                log.warning("skipped: %s: same content as %s", seed.name, renamed.seed)
+                continue
+            entry = renamed  # the seed was renamed: it keeps its slug and date
+        unchanged = (
+            not force
+            and entry is not None
+            and entry.digest == seed.digest
+            and entry.pipeline == tagging
+            and (content_dir / entry.path).exists()
+        )
+        if unchanged:
+            if entry.seed != seed.name:
+                entry.seed = seed.name
+                ledger.record(entry)
+            report.unchanged.append(seed.name)
+        else:
+            seeds.append(seed)
+            planned[seed.name] = entry
+
+    present = {seed.name for seed in seeds} | set(report.unchanged)
+    present |= {name for name, _ in report.duplicates}
+    report.seedless = sorted(e.seed for e in ledger.entries.values() if e.seed not in present)
+
+    for seed, outcome in _process(seeds, workers, vocab_dir):
+        if isinstance(outcome, str):
+            report.failed.append((seed.name, outcome))
+            print(f"error: {seeds_dir / seed.name}: {outcome}", file=sys.stderr)
+            continue
+        article, candidates = outcome
+        try:
+            entry = planned[seed.name]
+            _store(article, candidates, seed, entry, ledger, content_dir, tagging, today, force, report)
+        except (OSError, FrontMatterError) as error:
+            report.failed.append((seed.name, str(error)))
+            print(f"error: {seeds_dir / seed.name}: {error}", file=sys.stderr)
+            continue
+        report.ingested.append(seed.name)
+
+    ledger.save()
+    _write_review_list(ledger, content_dir)
+    return report
+
+
+def _list_seeds(seeds_dir: Path, report: Report) -> Iterator[_Seed]:
+    if not seeds_dir.is_dir():
+        raise FileNotFoundError(f"seeds folder not found: {seeds_dir}")
+    for path in sorted(seeds_dir.rglob("*")):
+        name = path.relative_to(seeds_dir).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(seeds_dir).parts):
+            continue
+        if path.is_dir() and seed_format(path) is None:
+            continue
+        try:
+            if path.is_dir():
+                raise ReadError("is a directory, not a file")
+            if seed_format(path) is None:
+                raise ReadError(f"unknown file type {path.suffix or '(no extension)'!r}, expected .txt or .html")
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except (ReadError, OSError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            report.failed.append((name, reason))
+            print(f"error: {path}: {reason}", file=sys.stderr)
+            continue
+        yield _Seed(name=name, path=path, digest=digest)
+
+
+_TAGGER = None
+
+
+def _load_tagger(vocab_dir: Path | None):
+    global _TAGGER
+    if _TAGGER is None or getattr(_TAGGER, "_vocab_dir_arg", None) != vocab_dir:
+        from newsdigest.tag import Tagger
+
+        _TAGGER = Tagger.load(Path(vocab_dir) if vocab_dir else None)
+        _TAGGER._vocab_dir_arg = vocab_dir
+    return _TAGGER
+
+
+def _pipeline_fingerprint(vocab_dir: Path | None) -> str:
+    return hashlib.sha256(f"{PIPELINE_VERSION}:{_load_tagger(vocab_dir).fingerprint}".encode()).hexdigest()[:16]
+
+
+def _work(item: tuple[Path, Path | None]):
+    """Read, clean and tag one seed; a string result is the reason it failed."""
+    path, vocab_dir = item
+    try:
+        article = clean(read_seed(path))
+        tags = _load_tagger(vocab_dir).tag(article.title, article.body)
+    except (ReadError, CleanError) as error:
+        return str(error)
+    except RecursionError:
+        return "article is nested too deeply to read"
+    except Exception as error:  # one bad file never stops the batch
+        log.debug("unexpected error on %s", path, exc_info=True)
+        return f"unexpected error: {type(error).__name__}: {error}"
+    article.topics, article.actors, article.quotes = tags.topics, tags.actors, tags.quotes
+    return article, [_candidate_dict(c) for c in tags.candidates]
+
+
+def _candidate_dict(candidate) -> dict:
+    return {"name": candidate.name, "kind": candidate.kind, "role": candidate.role, "context": candidate.context}
+
+
+def _process(seeds: list[_Seed], workers: int | None, vocab_dir: Path | None):
+    """Yield (seed, outcome) in seed order, using worker processes for big batches."""
+    items = [(seed.path, vocab_dir) for seed in seeds]
+    progress = dict(total=len(items), unit="seed", desc="ingest", disable=None, leave=False, file=sys.stderr)
+    workers = workers or os.cpu_count() or 1
+    if len(items) < PARALLEL_THRESHOLD or workers == 1:
+        for seed, item in tqdm(zip(seeds, items), **progress):
+            yield seed, _work(item)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with context.Pool(workers) as pool:
+        results = pool.imap(_work, items, chunksize=16)
+        for seed, outcome in tqdm(zip(seeds, results), **progress):
+            yield seed, outcome
+
+
+def _store(
+    article: Article,
+    candidates: list[dict],
+    seed: _Seed,
+    entry: Entry | None,
+    ledger: Ledger,
+    content_dir: Path,
+    tagging: str,
+    today: dt.date,
+    force: bool,
+    report: Report,
+) -> None:
+    """Give the article its stable slug and date, keep editors' changes, write it."""
+    if entry is None:
+        date = article.date or today.isoformat()
+        slug = _free_slug(article.title, ledger)
+        entry = Entry(slug=slug, seed=seed.name, digest=seed.digest, date=date, path=_content_path(slug, date))
+    machine = article_fields(article, entry.slug, entry.date)
+    target = content_dir / entry.path
+    fields, kept = machine, []
+    if target.exists() and not force:
+        current_text = target.read_text(encoding="utf-8", errors="replace")
+        if entry.written and hashlib.sha256(current_text.encode()).hexdigest() == entry.written:
+            pass  # untouched since ingest wrote it
+        else:
+            fields, kept = _merge(machine, parse(current_text), entry)
+    text = render(fields)
+    if not target.exists() or target.read_text(encoding="utf-8", errors="replace") != text:
+        atomic_write(target, text)
+    entry.seed, entry.digest, entry.pipeline = seed.name, seed.digest, tagging
+    entry.written = hashlib.sha256(text.encode()).hexdigest()
+    entry.fields = {key: fingerprint(value) for key, value in machine.items()}
+    entry.candidates = candidates
+    ledger.record(entry)
+    if kept:
+        report.edited.append((seed.name, kept))
+        log.warning("kept editor changes: %s: %s", entry.path, ", ".join(kept))
+
+
+def _merge(machine: dict, current: dict, entry: Entry) -> tuple[dict, list[str]]:
+    """Fields the editor changed since the last write stay; the machine refreshes the rest."""
+    if not entry.fields:  # a file ingest has no record of writing: all of it is the editor's
+        return current, sorted(k for k in current if machine.get(k) != current.get(k))
+    merged, kept = {}, []
+    for key in list(machine) + [k for k in current if k not in machine]:
+        last_written = entry.fields.get(key)
+        if key in current and fingerprint(current[key]) != last_written:
+            merged[key] = current[key]
+            if current[key] != machine.get(key):
+                kept.append(key)
+        elif key not in current and last_written is not None:
+            kept.append(key)  # the editor removed it: it stays removed
+        elif key in machine:
+            merged[key] = machine[key]
+    merged["slug"], merged["date"] = entry.slug, current.get("date", entry.date)
+    return merged, kept
+
+
+def _free_slug(title: str, ledger: Ledger) -> str:
+    """The title's slug, numbered when another article already has it."""
+    base = slugify(title) or "article"
+    slug, number = base, 1
+    while slug in ledger.entries:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _content_path(slug: str, date: str) -> str:
+    return f"{date[:4]}/{date[5:7]}/{slug}.md"
+
+
+def _write_review_list(ledger: Ledger, content_dir: Path) -> None:
+    """Collect the new-actor candidates of every article into the editors' review list."""
+    try:
+        from newsdigest.tag import write_review_list
+    except ImportError:
+        return
+    by_article = {
+        entry.slug: entry.candidates for entry in sorted(ledger.entries.values(), key=lambda e: e.slug)
+    }
+    write_review_list(by_article, content_dir / "candidates.yaml")

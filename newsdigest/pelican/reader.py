@@ -1,0 +1,48 @@
+"""A Pelican reader for our Markdown files with YAML front matter."""
+
+from __future__ import annotations
+
+from html import escape
+
+from markupsafe import Markup
+from pelican.readers import BaseReader
+
+from newsdigest.render import markdown_to_html
+from newsdigest.write import parse
+
+# Values that are text, not HTML: escaped once here, so templates and feeds show them as written.
+TEXT_FIELDS = ("title", "summary")
+
+
+class YamlMarkdownReader(BaseReader):
+    enabled = True
+    file_extensions = ["md", "markdown"]
+
+    def read(self, source_path):
+        with open(source_path, encoding="utf-8", errors="replace") as handle:
+            fields = parse(handle.read())
+        content = markdown_to_html(str(fields.pop("body", "")))
+        metadata = {}
+        for key, value in fields.items():
+            if value is None:
+                continue
+            if key in TEXT_FIELDS:
+                metadata[key] = Markup(escape(str(value)))
+            elif key in ("date", "modified", "author", "slug", "status"):
+                metadata[key] = self.process_metadata(key, str(value))
+            else:
+                metadata[key] = value
+        return content, metadata
+
+
+def add_reader(readers):
+    for extension in YamlMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = YamlMarkdownReader
+
+
+def drop_disabled_markdown(generator):
+    """Pelican's own Markdown reader needs Python-Markdown; ours replaces it, so no warning is due."""
+    readers = getattr(generator, "readers", None)
+    if readers is not None:
+        for extension in YamlMarkdownReader.file_extensions:
+            readers.disabled_readers.pop(extension, None)

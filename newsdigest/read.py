@@ -1,0 +1,171 @@
+"""Read a seed file: decide its format and decode its bytes to clean text.
+
+Scrapers save files in any encoding, so decoding tries, in order: a byte-order
+mark, the charset the file declares (HTML `<meta charset>` or XML prolog),
+strict UTF-8, then detection with charset-normalizer. Text that was decoded
+twice somewhere upstream (`Ukraineâ€™s`) is repaired with ftfy.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from pathlib import Path
+
+import ftfy
+from charset_normalizer import from_bytes
+
+from newsdigest.article import RawArticle
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+MAX_BYTES = 20 * 1024 * 1024
+
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+_DECLARED = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]+)|<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.-]+)""",
+    re.IGNORECASE,
+)
+_LATIN_SINGLE_BYTE = {
+    "cp1250", "cp1257", "cp1254", "cp775", "cp850", "cp852", "cp437", "latin_1", "iso8859_2",
+    "iso8859_4", "iso8859_9", "iso8859_13", "iso8859_15", "mac_latin2", "mac_roman", "mac_iceland",
+}
+# C0 controls other than tab, newline and carriage return, and DEL: never text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Binary formats that scrapers save under a text name.
+_MAGIC = [
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"RIFF", "a RIFF media file"),
+    (b"\x7fELF", "an executable"),
+]
+
+
+class ReadError(Exception):
+    """A seed that cannot be read as an article; the message says why."""
+
+
+def seed_format(path: Path) -> str | None:
+    """Return "text" or "html" for a seed's file name, None for other files."""
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    return None
+
+
+def read_seed(path: Path) -> RawArticle:
+    """Read one seed file; raise ReadError with a one-line reason when it is unusable."""
+    fmt = seed_format(path)
+    if fmt is None:
+        raise ReadError(f"unknown file type {path.suffix or '(no extension)'!r}")
+    if path.is_dir():
+        raise ReadError("is a directory, not a file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(f"file is too large ({size // 1024 // 1024} MB, limit {MAX_BYTES // 1024 // 1024} MB)")
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReadError(f"cannot read file: {error.strerror or error}") from None
+    return RawArticle(
+        path=path,
+        format=fmt,
+        text=decode(data),
+        digest=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def decode(data: bytes) -> str:
+    """Bytes of a seed to clean Unicode text with Unix line endings."""
+    if not data.strip():
+        raise ReadError("file is empty")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise ReadError(f"file is binary ({what}), not an article")
+    text = _decode_bytes(data)
+    if _looks_binary(text):
+        raise ReadError("file is binary, not text")
+    text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=True)
+    text = _CONTROL.sub("", text)
+    if not text.strip():
+        raise ReadError("file has no text")
+    return text
+
+
+def _decode_bytes(data: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    if data.count(b"\x00") > len(data) // 8:
+        guess = _utf16_without_bom(data)
+        if guess is not None:
+            return guess
+    declared = _declared_charset(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            pass  # the declaration lies; fall through to detection
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return data.decode(_detect(data[:200_000]), errors="replace")
+
+
+def _detect(sample: bytes) -> str:
+    """The most likely encoding; windows-1252 wins ties, being by far the most common legacy one."""
+    best = from_bytes(sample).best()
+    if best is None or not best.encoding:
+        return "cp1252"
+    if best.encoding != "cp1252" and best.encoding in _LATIN_SINGLE_BYTE:
+        western = from_bytes(sample, cp_isolation=["cp1252"]).best()
+        if western is not None and western.chaos <= best.chaos + 0.002:
+            return "cp1252"
+    return best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark: every other byte is NUL."""
+    even_nuls = data[0::2].count(0)
+    odd_nuls = data[1::2].count(0)
+    encoding = "utf-16-be" if even_nuls > odd_nuls else "utf-16-le"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _declared_charset(head: bytes) -> str | None:
+    match = _DECLARED.search(head)
+    if not match:
+        return None
+    name = (match.group(1) or match.group(2)).decode("ascii", "ignore").lower()
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        return None
+    # Browsers read latin-1 declarations as windows-1252; so do we.
+    return "cp1252" if name in {"latin-1", "iso8859-1", "ascii"} else name
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f\v"))
+    return bad / len(sample) > 0.1

@@ -1,0 +1,82 @@
+"""Pelican settings for the newsdigest site. Production values come from publish.toml or
+NEWSDIGEST_* environment variables (see README, "Publishing")."""
+
+import os
+
+AUTHOR = "newsdigest"
+SITENAME = os.environ.get("NEWSDIGEST_SITENAME", "newsdigest")
+SITESUBTITLE = "The day's news, cleaned, tagged and digested"
+# Pages link relatively for a local preview; feeds always carry absolute links.
+SITEURL = os.environ.get("NEWSDIGEST_SITEURL", "http://127.0.0.1:8000").rstrip("/")
+FEED_DOMAIN = SITEURL
+RELATIVE_URLS = "NEWSDIGEST_SITEURL" not in os.environ
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+PLUGINS = ["newsdigest.pelican"]
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+ARTICLE_TRANSLATION_ID = None
+DEFAULT_PAGINATION = 20
+PAGINATED_TEMPLATES = {"index": None, "term": None}
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+
+# Articles live at <yyyy>/<mm>/<slug>/: date and slug never change once published.
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+
+# Pelican's own categories, tags and authors give way to our taxonomies.
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "archives"]
+
+# Topics and actors: one taxonomy mechanism, two declarations.
+TAXONOMIES = {
+    "topics": {
+        "singular": "topic",
+        "title": "Topics",
+        "url": "topics/{slug}/",
+        "save_as": "topics/{slug}/index.html",
+        "index_url": "topics/",
+        "index_save_as": "topics/index.html",
+        "feed_atom": "feeds/topics/{slug}.atom.xml",
+        "feed_rss": "feeds/topics/{slug}.rss.xml",
+    },
+    "actors": {
+        "singular": "actor",
+        "title": "Actors",
+        "url": "actors/{slug}/",
+        "save_as": "actors/{slug}/index.html",
+        "index_url": "actors/",
+        "index_save_as": "actors/index.html",
+        "feed_atom": "feeds/actors/{slug}.atom.xml",
+        "feed_rss": "feeds/actors/{slug}.rss.xml",
+    },
+}
+
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+FEED_ATOM = FEED_RSS = None
+CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = TAG_FEED_RSS = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
+FEED_MAX_ITEMS = 50
+# Full article text in feeds; set to True for summaries only.
+RSS_FEED_SUMMARY_ONLY = os.environ.get("NEWSDIGEST_FEED_SUMMARY_ONLY", "") == "1"
+
+STATIC_PATHS = []
+IGNORE_FILES = [".*", "candidates.yaml"]
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CHECK_MODIFIED_METHOD = "mtime"
+CACHE_PATH = os.environ.get("NEWSDIGEST_CACHE", "cache")

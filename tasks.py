@@ -7,12 +7,14 @@ from invoke import task
 ROOT = Path(__file__).resolve().parent
 
 
-@task(help={
-    "seeds": "folder of raw articles (default seeds/)",
-    "content": "folder for the Markdown articles (default content/)",
-    "strict": "exit non-zero when any seed failed",
-    "force": "regenerate every article, overwriting editors' changes",
-})
+@task(
+    help={
+        "seeds": "folder of raw articles (default seeds/)",
+        "content": "folder for the Markdown articles (default content/)",
+        "strict": "exit non-zero when any seed failed",
+        "force": "regenerate every article, overwriting editors' changes",
+    }
+)
 def ingest(c, seeds="seeds", content="content", strict=False, force=False):
     """Clean every raw article in the seeds folder into Markdown with front matter."""
     from newsdigest.cli import run_ingest
@@ -20,13 +22,15 @@ def ingest(c, seeds="seeds", content="content", strict=False, force=False):
     run_ingest(Path(seeds), Path(content), strict=strict, force=force)
 
 
-@task(help={
-    "seeds": "folder of raw articles (default seeds/)",
-    "content": "folder for the Markdown articles (default content/)",
-    "output": "folder for the site (default output/)",
-    "strict": "exit non-zero when any seed failed",
-    "force": "regenerate every article, overwriting editors' changes",
-})
+@task(
+    help={
+        "seeds": "folder of raw articles (default seeds/)",
+        "content": "folder for the Markdown articles (default content/)",
+        "output": "folder for the site (default output/)",
+        "strict": "exit non-zero when any seed failed",
+        "force": "regenerate every article, overwriting editors' changes",
+    }
+)
 def build(c, seeds="seeds", content="content", output="output", strict=False, force=False):
     """Ingest, then render the site with Pelican."""
     from newsdigest.cli import run_build
@@ -42,7 +46,9 @@ def clean(c, output="output"):
     run_clean(Path(output))
 
 
-@task(help={"port": "port on 127.0.0.1 (default 8000)", "output": "folder to serve (default output/)"})
+@task(
+    help={"port": "port on 127.0.0.1 (default 8000)", "output": "folder to serve (default output/)"}
+)
 def serve(c, port=8000, output="output"):
     """Preview the built site on http://127.0.0.1:PORT/."""
     from newsdigest.cli import run_serve
@@ -50,7 +56,12 @@ def serve(c, port=8000, output="output"):
     run_serve(Path(output), int(port))
 
 
-@task(help={"k": "only tests matching this expression", "browser": "include the browser tests (default on)"})
+@task(
+    help={
+        "k": "only tests matching this expression",
+        "browser": "include the browser tests (default on)",
+    }
+)
 def test(c, k="", browser=True):
     """Run the test suite."""
     args = ["python", "-m", "pytest", "-q"]

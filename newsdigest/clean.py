@@ -26,12 +26,49 @@ HEADER_LINES = 6  # the byline, date line and repeated title sit within the firs
 
 # Bylines that name a role or a desk, not a person: never an `author`.
 PLACEHOLDER_BYLINES = {
-    "admin", "administrator", "editor", "editors", "editorial", "editorial staff", "editorial team",
-    "editorial board", "editorial desk", "news desk", "newsdesk", "news staff", "news team", "newsroom",
-    "staff", "staff reporter", "staff writer", "staff writers", "reporter", "web desk", "web team",
-    "digital desk", "online desk", "desk", "team", "guest", "guest author", "guest contributor",
-    "contributor", "contributors", "anonymous", "unknown", "author", "webmaster", "moderator", "site admin",
-    "the editors", "our correspondent", "correspondent", "agencies", "wire", "wire services", "press release",
+    "admin",
+    "administrator",
+    "editor",
+    "editors",
+    "editorial",
+    "editorial staff",
+    "editorial team",
+    "editorial board",
+    "editorial desk",
+    "news desk",
+    "newsdesk",
+    "news staff",
+    "news team",
+    "newsroom",
+    "staff",
+    "staff reporter",
+    "staff writer",
+    "staff writers",
+    "reporter",
+    "web desk",
+    "web team",
+    "digital desk",
+    "online desk",
+    "desk",
+    "team",
+    "guest",
+    "guest author",
+    "guest contributor",
+    "contributor",
+    "contributors",
+    "anonymous",
+    "unknown",
+    "author",
+    "webmaster",
+    "moderator",
+    "site admin",
+    "the editors",
+    "our correspondent",
+    "correspondent",
+    "agencies",
+    "wire",
+    "wire services",
+    "press release",
 }
 _BYLINE = re.compile(r"^(?:by|written by|posted by|author:?)\s+(?P<name>.+?)\s*$", re.IGNORECASE)
 _NAME = re.compile(r"^[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|der|da|di|al|bin|la|le))*$")
@@ -43,7 +80,8 @@ _ORG_WORDS = re.compile(
 )
 
 _DATE_PREFIX = re.compile(
-    r"^(?:published|posted|updated|last updated|date|first published)\s*(?:on|at)?\s*:?\s*", re.IGNORECASE
+    r"^(?:published|posted|updated|last updated|date|first published)\s*(?:on|at)?\s*:?\s*",
+    re.IGNORECASE,
 )
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -204,7 +242,9 @@ def _parse_byline(line: str) -> str | None:
     match = _BYLINE.match(line)
     name = match.group("name") if match else line
     name = name.strip(" .,|-–—")
-    name = re.split(r"\s+[|·•–—-]\s+|,\s*(?=(?:staff|senior|chief|reporter|correspondent|editor))", name)[0]
+    name = re.split(
+        r"\s+[|·•–—-]\s+|,\s*(?=(?:staff|senior|chief|reporter|correspondent|editor))", name
+    )[0]
     if name.casefold() in PLACEHOLDER_BYLINES:
         return ""
     if not match and (len(name.split()) < 2 or len(name.split()) > 4):
@@ -216,7 +256,9 @@ def _parse_byline(line: str) -> str | None:
         return "" if match else None
     if not all(_NAME.match(p) and 1 < len(p.split()) <= 4 for p in people):
         return "" if match and len(people) == 1 and len(name.split()) == 1 else None
-    return " and ".join(people) if len(people) <= 2 else ", ".join(people[:-1]) + " and " + people[-1]
+    return (
+        " and ".join(people) if len(people) <= 2 else ", ".join(people[:-1]) + " and " + people[-1]
+    )
 
 
 def _parse_date_line(line: str) -> str | None:
@@ -274,8 +316,7 @@ def _continues(previous: str, line: str) -> bool:
 
 def _source_name(name: str) -> str | None:
     name = name.strip(" .")
-    if name.startswith("the "):
-        name = name[4:]
+    name = name.removeprefix("the ")
     if not name or len(name) < 2:
         return None
     return name

@@ -30,7 +30,9 @@ def run_ingest(seeds: Path, content: Path, *, strict: bool = False, force: bool 
     return report
 
 
-def run_build(seeds: Path, content: Path, output: Path, *, strict: bool = False, force: bool = False):
+def run_build(
+    seeds: Path, content: Path, output: Path, *, strict: bool = False, force: bool = False
+):
     from newsdigest.site import build_site
 
     report = run_ingest(seeds, content, strict=strict, force=force)

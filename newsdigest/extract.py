@@ -167,7 +167,9 @@ def read_metadata(tree, url: str | None = None) -> Metadata:
         ld.get("publisher"),
         meta_tags.get("og:site_name"),
         meta_tags.get("application-name"),
-        meta_tags.get("twitter:site") if not (meta_tags.get("twitter:site") or "").startswith("@") else None,
+        meta_tags.get("twitter:site")
+        if not (meta_tags.get("twitter:site") or "").startswith("@")
+        else None,
     )
     h1 = tree.xpath("//h1")
     h1_text = _text(h1[0]) if h1 else None
@@ -204,7 +206,9 @@ def read_metadata(tree, url: str | None = None) -> Metadata:
     ]
     if not any(_is_person_name(n, site_name) for n in author_names):
         author_names += _visible_bylines(tree)
-    people = _unique([n for n in (_clean_name(n) for n in author_names) if _is_person_name(n, site_name)])
+    people = _unique(
+        [n for n in (_clean_name(n) for n in author_names) if _is_person_name(n, site_name)]
+    )
     # the first source that names real people wins; later sources only add noise
     date = first(
         *(
@@ -380,7 +384,8 @@ def _from_json_ld(article: dict) -> dict:
         "datePublished": as_text(article.get("datePublished")),
         "dateCreated": as_text(article.get("dateCreated")),
         "dateModified": as_text(article.get("dateModified")),
-        "publisher": as_text(article.get("publisher")) or as_text(article.get("sourceOrganization")),
+        "publisher": as_text(article.get("publisher"))
+        or as_text(article.get("sourceOrganization")),
         "url": url if isinstance(url, str) else None,
         "image": as_url(article.get("image")) or as_url(article.get("thumbnailUrl")),
         "inLanguage": as_text(article.get("inLanguage")),
@@ -392,7 +397,11 @@ def _microdata_authors(tree) -> list[str]:
     names = []
     for node in tree.xpath('//*[@itemprop="author"]'):
         named = node.xpath('.//*[@itemprop="name"]')
-        value = (named[0].get("content") or _text(named[0])) if named else (node.get("content") or _text(node))
+        value = (
+            (named[0].get("content") or _text(named[0]))
+            if named
+            else (node.get("content") or _text(node))
+        )
         names.extend(_split_names(value))
     return names[:5]
 
@@ -457,10 +466,28 @@ def _is_person_name(name: str, site_name: str | None) -> bool:
         return False
     if name.isupper() and len(name) > 3 and not any(len(w) <= 2 for w in words):
         return False  # "NEWS DESK"-like shouting is rarely a byline
-    return all(w[0].isalpha() and w[0].upper() == w[0] or w.lower() in _NAME_PARTICLES for w in words)
+    return all(
+        w[0].isalpha() and w[0].upper() == w[0] or w.lower() in _NAME_PARTICLES for w in words
+    )
 
 
-_NAME_PARTICLES = {"de", "da", "di", "van", "von", "der", "den", "del", "la", "le", "du", "bin", "al", "el", "y"}
+_NAME_PARTICLES = {
+    "de",
+    "da",
+    "di",
+    "van",
+    "von",
+    "der",
+    "den",
+    "del",
+    "la",
+    "le",
+    "du",
+    "bin",
+    "al",
+    "el",
+    "y",
+}
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -549,7 +576,12 @@ def clean_title(title: str | None, site_name: str | None, h1: str | None = None)
     if not title:
         return None
     title = " ".join(title.split())
-    if h1 and _fold(h1) and _fold(title).startswith(_fold(h1)) and len(_fold(h1)) >= len(_fold(title)) / 3:
+    if (
+        h1
+        and _fold(h1)
+        and _fold(title).startswith(_fold(h1))
+        and len(_fold(h1)) >= len(_fold(title)) / 3
+    ):
         if len(h1) < len(title):  # "<h1> | Site" in <title>: the h1 is the headline
             return h1
     parts = TITLE_SEPARATORS.split(title)
@@ -560,7 +592,12 @@ def clean_title(title: str | None, site_name: str | None, h1: str | None = None)
     if site:
         for index in (-1, 0):
             part = _fold(parts[index])
-            if part and (part == site or part in site or site in part or set(part.split()) & site_words == set(part.split())):
+            if part and (
+                part == site
+                or part in site
+                or site in part
+                or set(part.split()) & site_words == set(part.split())
+            ):
                 rest = parts[1:] if index == 0 else parts[:-1]
                 return _rejoin(title, rest)
     # no site name declared: a short last part after "|" is the outlet's name
@@ -582,9 +619,21 @@ def _rejoin(title: str, parts: list[str]) -> str:
 
 # class names that page builders use for what is not shown on screen, or only in print
 HIDDEN_CLASSES = {
-    "hide", "hidden", "is-hidden", "d-none", "visually-hidden", "visuallyhidden", "sr-only",
-    "screen-reader-text", "screen-reader-only", "element-invisible", "offscreen", "print-only",
-    "print-header", "print-footer", "printfooter",
+    "hide",
+    "hidden",
+    "is-hidden",
+    "d-none",
+    "visually-hidden",
+    "visuallyhidden",
+    "sr-only",
+    "screen-reader-text",
+    "screen-reader-only",
+    "element-invisible",
+    "offscreen",
+    "print-only",
+    "print-header",
+    "print-footer",
+    "printfooter",
 }
 INVISIBLE_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
@@ -780,7 +829,10 @@ class MarkdownWriter:
             inner = [b for b in inner if b.markdown]
             if not inner:
                 return None
-            markdown = "\n>\n".join("\n".join("> " + line if line else ">" for line in b.markdown.split("\n")) for b in inner)
+            markdown = "\n>\n".join(
+                "\n".join("> " + line if line else ">" for line in b.markdown.split("\n"))
+                for b in inner
+            )
             return Block(
                 "quote",
                 markdown,
@@ -819,7 +871,9 @@ class MarkdownWriter:
         alt = alt.replace("[", "(").replace("]", ")").replace("\\", "")
         return f"![{_escape(alt)}]({src})"
 
-    def _inline(self, element, formatting: bool = True, nested: bool = False) -> tuple[str, str, int]:
+    def _inline(
+        self, element, formatting: bool = True, nested: bool = False
+    ) -> tuple[str, str, int]:
         """Markdown, plain text and linked-text length of an element's inline content.
 
         Nested calls keep their outer spaces, so "on <a>Twitter</a>" keeps its space.
@@ -1047,7 +1101,9 @@ def _drop_leading_repeats(blocks: list[Block], meta: Metadata) -> list[Block]:
     description = _fold(meta.description or "")
     kept: list[Block] = []
     for index, block in enumerate(blocks):
-        if block.kind not in ("head", "image") and _fold(block.text) not in {" ".join(t) for t in titles}:
+        if block.kind not in ("head", "image") and _fold(block.text) not in {
+            " ".join(t) for t in titles
+        }:
             return kept + blocks[index:]
         if block.kind == "image":
             if not (meta.image and meta.image in block.markdown):
@@ -1055,7 +1111,9 @@ def _drop_leading_repeats(blocks: list[Block], meta: Metadata) -> list[Block]:
             continue
         words = set(_fold(block.text).split())
         title_like = any(len(words & t) >= 0.6 * max(len(words), 1) for t in titles)
-        deck_like = len(block.text.split()) >= 8 or (description and _fold(block.text) == description)
+        deck_like = len(block.text.split()) >= 8 or (
+            description and _fold(block.text) == description
+        )
         if not (title_like or deck_like):
             kept.append(block)
     return kept

@@ -27,7 +27,14 @@ from newsdigest.ledger import Entry, Ledger
 from newsdigest.lock import folder_lock
 from newsdigest.read import ReadError, read_seed, seed_format
 from newsdigest.text import slugify
-from newsdigest.write import FrontMatterError, article_fields, atomic_write, fingerprint, parse, render
+from newsdigest.write import (
+    FrontMatterError,
+    article_fields,
+    atomic_write,
+    fingerprint,
+    parse,
+    render,
+)
 
 log = logging.getLogger("newsdigest")
 
@@ -90,8 +97,8 @@ def first_seen_day() -> dt.date:
     """The date given to an article whose source declares none: today (UTC), or SOURCE_DATE_EPOCH."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.datetime.now(dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today) -> Report:
@@ -138,7 +145,9 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today) -> Report:
         article, candidates = outcome
         try:
             entry = planned[seed.name]
-            _store(article, candidates, seed, entry, ledger, content_dir, tagging, today, force, report)
+            _store(
+                article, candidates, seed, entry, ledger, content_dir, tagging, today, force, report
+            )
         except (OSError, FrontMatterError) as error:
             report.failed.append((seed.name, str(error)))
             print(f"error: {seeds_dir / seed.name}: {error}", file=sys.stderr)
@@ -163,7 +172,9 @@ def _list_seeds(seeds_dir: Path, report: Report) -> Iterator[_Seed]:
             if path.is_dir():
                 raise ReadError("is a directory, not a file")
             if seed_format(path) is None:
-                raise ReadError(f"unknown file type {path.suffix or '(no extension)'!r}, expected .txt or .html")
+                raise ReadError(
+                    f"unknown file type {path.suffix or '(no extension)'!r}, expected .txt or .html"
+                )
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except (ReadError, OSError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
@@ -187,7 +198,9 @@ def _load_tagger(vocab_dir: Path | None):
 
 
 def _pipeline_fingerprint(vocab_dir: Path | None) -> str:
-    return hashlib.sha256(f"{PIPELINE_VERSION}:{_load_tagger(vocab_dir).fingerprint}".encode()).hexdigest()[:16]
+    return hashlib.sha256(
+        f"{PIPELINE_VERSION}:{_load_tagger(vocab_dir).fingerprint}".encode()
+    ).hexdigest()[:16]
 
 
 def _work(item: tuple[Path, Path | None]):
@@ -208,13 +221,20 @@ def _work(item: tuple[Path, Path | None]):
 
 
 def _candidate_dict(candidate) -> dict:
-    return {"name": candidate.name, "kind": candidate.kind, "role": candidate.role, "context": candidate.context}
+    return {
+        "name": candidate.name,
+        "kind": candidate.kind,
+        "role": candidate.role,
+        "context": candidate.context,
+    }
 
 
 def _process(seeds: list[_Seed], workers: int | None, vocab_dir: Path | None):
     """Yield (seed, outcome) in seed order, using worker processes for big batches."""
     items = [(seed.path, vocab_dir) for seed in seeds]
-    progress = dict(total=len(items), unit="seed", desc="ingest", disable=None, leave=False, file=sys.stderr)
+    progress = dict(
+        total=len(items), unit="seed", desc="ingest", disable=None, leave=False, file=sys.stderr
+    )
     workers = workers or os.cpu_count() or 1
     if len(items) < PARALLEL_THRESHOLD or workers == 1:
         for seed, item in tqdm(zip(seeds, items), **progress):
@@ -243,7 +263,9 @@ def _store(
     if entry is None:
         date = article.date or today.isoformat()
         slug = _free_slug(article.title, ledger)
-        entry = Entry(slug=slug, seed=seed.name, digest=seed.digest, date=date, path=_content_path(slug, date))
+        entry = Entry(
+            slug=slug, seed=seed.name, digest=seed.digest, date=date, path=_content_path(slug, date)
+        )
     machine = article_fields(article, entry.slug, entry.date)
     target = content_dir / entry.path
     fields, kept = machine, []
@@ -306,6 +328,7 @@ def _write_review_list(ledger: Ledger, content_dir: Path) -> None:
     except ImportError:
         return
     by_article = {
-        entry.slug: entry.candidates for entry in sorted(ledger.entries.values(), key=lambda e: e.slug)
+        entry.slug: entry.candidates
+        for entry in sorted(ledger.entries.values(), key=lambda e: e.slug)
     }
     write_review_list(by_article, content_dir / "candidates.yaml")

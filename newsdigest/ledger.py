@@ -50,13 +50,15 @@ class Ledger:
     def journal_path(self) -> Path:
         return self.content_dir / JOURNAL_NAME
 
-    def load(self) -> "Ledger":
+    def load(self) -> Ledger:
         if self.path.exists():
             data = json.loads(self.path.read_text(encoding="utf-8"))
             for slug, values in data.get("articles", {}).items():
                 self.entries[slug] = Entry(slug=slug, **values)
         if self.journal_path.exists():
-            for line in self.journal_path.read_text(encoding="utf-8", errors="replace").splitlines():
+            for line in self.journal_path.read_text(
+                encoding="utf-8", errors="replace"
+            ).splitlines():
                 try:
                     values = json.loads(line)
                 except json.JSONDecodeError:
@@ -68,7 +70,9 @@ class Ledger:
         return {entry.seed: entry for entry in self.entries.values()}
 
     def by_digest(self) -> dict[str, Entry]:
-        return {entry.digest: entry for entry in sorted(self.entries.values(), key=lambda e: e.slug)}
+        return {
+            entry.digest: entry for entry in sorted(self.entries.values(), key=lambda e: e.slug)
+        }
 
     def record(self, entry: Entry) -> None:
         """Remember an entry now, durably enough to survive a killed run."""
@@ -89,7 +93,9 @@ class Ledger:
             values = asdict(self.entries[slug])
             del values["slug"]
             articles[slug] = values
-        text = json.dumps({"version": 1, "articles": articles}, ensure_ascii=False, indent=1, sort_keys=True)
+        text = json.dumps(
+            {"version": 1, "articles": articles}, ensure_ascii=False, indent=1, sort_keys=True
+        )
         if not self.path.exists() or self.path.read_text(encoding="utf-8") != text + "\n":
             atomic_write(self.path, text + "\n")
         self.journal_path.unlink(missing_ok=True)

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-
 class LockedError(RuntimeError):
     """Another run holds the folder."""
 
@@ -29,7 +28,9 @@ def folder_lock(folder: Path):
         handle.seek(0)
         holder = handle.read().strip() or "another process"
         handle.close()
-        raise LockedError(f"{folder} is in use by another newsdigest run (pid {holder}); try again when it ends") from None
+        raise LockedError(
+            f"{folder} is in use by another newsdigest run (pid {holder}); try again when it ends"
+        ) from None
     try:
         handle.seek(0)
         handle.truncate()

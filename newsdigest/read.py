@@ -35,8 +35,22 @@ _DECLARED = re.compile(
     re.IGNORECASE,
 )
 _LATIN_SINGLE_BYTE = {
-    "cp1250", "cp1257", "cp1254", "cp775", "cp850", "cp852", "cp437", "latin_1", "iso8859_2",
-    "iso8859_4", "iso8859_9", "iso8859_13", "iso8859_15", "mac_latin2", "mac_roman", "mac_iceland",
+    "cp1250",
+    "cp1257",
+    "cp1254",
+    "cp775",
+    "cp850",
+    "cp852",
+    "cp437",
+    "latin_1",
+    "iso8859_2",
+    "iso8859_4",
+    "iso8859_9",
+    "iso8859_13",
+    "iso8859_15",
+    "mac_latin2",
+    "mac_roman",
+    "mac_iceland",
 }
 # C0 controls other than tab, newline and carriage return, and DEL: never text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -77,7 +91,9 @@ def read_seed(path: Path) -> RawArticle:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ReadError(f"file is too large ({size // 1024 // 1024} MB, limit {MAX_BYTES // 1024 // 1024} MB)")
+            raise ReadError(
+                f"file is too large ({size // 1024 // 1024} MB, limit {MAX_BYTES // 1024 // 1024} MB)"
+            )
         data = path.read_bytes()
     except OSError as error:
         raise ReadError(f"cannot read file: {error.strerror or error}") from None

@@ -19,8 +19,18 @@ import yaml
 from newsdigest.article import Article
 
 FIELD_ORDER = (
-    "title", "slug", "date", "modified", "summary", "author", "source", "lang", "image",
-    "topics", "actors", "quotes",
+    "title",
+    "slug",
+    "date",
+    "modified",
+    "summary",
+    "author",
+    "source",
+    "lang",
+    "image",
+    "topics",
+    "actors",
+    "quotes",
 )
 
 
@@ -53,14 +63,15 @@ def render(fields: dict[str, Any]) -> str:
     """A Markdown document: `---`, YAML front matter, `---`, the body."""
     meta = {k: fields[k] for k in FIELD_ORDER if k in fields}
     meta.update({k: v for k, v in fields.items() if k not in meta and k != "body"})
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    front = yaml.safe_dump(
+        meta, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
     return f"---\n{front}---\n\n{fields.get('body', '').strip()}\n"
 
 
 def parse(text: str) -> dict[str, Any]:
     """Fields of a Markdown document with YAML front matter (the body under `body`)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     if not text.startswith("---"):
         raise FrontMatterError("no YAML front matter (the file must start with ---)")
     end = text.find("\n---", 3)

@@ -31,8 +31,13 @@ def test_seed_front_matter(demo_site):
     assert fields["title"] == TITLE
     assert "author" not in fields  # `Admin` is a placeholder, not a person
     assert fields["source"] == {"name": "BBC News", "file": SEED_FILE}
-    assert fields["slug"] == "russian-official-advocates-for-peace-deal-that-excludes-ukraine-from-nato-membership"
-    assert fields["summary"].startswith("Russia is pushing for guarantees that Ukraine will not join NATO")
+    assert (
+        fields["slug"]
+        == "russian-official-advocates-for-peace-deal-that-excludes-ukraine-from-nato-membership"
+    )
+    assert fields["summary"].startswith(
+        "Russia is pushing for guarantees that Ukraine will not join NATO"
+    )
     assert 1 <= fields["summary"].count(". ") + 1 <= 2
     assert isinstance(fields["topics"], list) and isinstance(fields["actors"], list)
     assert text.startswith("---\n")
@@ -45,7 +50,9 @@ def test_seed_body_is_exactly_the_article(demo_site):
     body = fields["body"]
     raw = (SEEDS / SEED_FILE).read_text(encoding="utf-8")
     paragraphs = [p.strip() for p in raw.split("\n\n") if p.strip()]
-    start = next(i for i, p in enumerate(paragraphs) if p.startswith("Russia is pushing for guarantees"))
+    start = next(
+        i for i, p in enumerate(paragraphs) if p.startswith("Russia is pushing for guarantees")
+    )
     end = next(i for i, p in enumerate(paragraphs) if p.endswith("against their own interests."))
     assert body == "\n\n".join(paragraphs[start : end + 1])
     assert body.startswith("Russia is pushing for guarantees that Ukraine will not join NATO")
@@ -121,7 +128,14 @@ def test_invoke_build_with_any_folders(tmp_path):
     seeds.mkdir()
     shutil.copy(SEEDS / SEED_FILE, seeds / "story.txt")
     (seeds / "empty.txt").write_text("")
-    args = ["--seeds", str(seeds), "--content", str(tmp_path / "md"), "--output", str(tmp_path / "site")]
+    args = [
+        "--seeds",
+        str(seeds),
+        "--content",
+        str(tmp_path / "md"),
+        "--output",
+        str(tmp_path / "site"),
+    ]
     result = subprocess.run(
         [sys.executable, "-m", "invoke", "build", *args], cwd=ROOT, capture_output=True, text=True
     )
@@ -130,8 +144,20 @@ def test_invoke_build_with_any_folders(tmp_path):
     assert f"{seeds / 'empty.txt'}: file is empty" in result.stderr
     assert list((tmp_path / "site").rglob("index.html"))
     strict = subprocess.run(
-        [sys.executable, "-m", "invoke", "ingest", "--strict", "--seeds", str(seeds), "--content", str(tmp_path / "md")],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "invoke",
+            "ingest",
+            "--strict",
+            "--seeds",
+            str(seeds),
+            "--content",
+            str(tmp_path / "md"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert strict.returncode != 0
     assert "0 ingested, 1 unchanged, 1 failed" in strict.stdout

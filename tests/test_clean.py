@@ -22,7 +22,9 @@ def scrape(*lines: str) -> RawArticle:
     return RawArticle(path=Path("x.txt"), format="text", text=decode(text.encode()), digest="0")
 
 
-@pytest.mark.parametrize("byline", ["Admin", "Editorial Staff", "News Desk", "Staff Reporter", "By Admin"])
+@pytest.mark.parametrize(
+    "byline", ["Admin", "Editorial Staff", "News Desk", "Staff Reporter", "By Admin"]
+)
 def test_placeholder_bylines_give_no_author(byline):
     article = clean(scrape("Bank Holds Rates", byline, "Bank Holds Rates", *BODY))
     assert article.author is None
@@ -31,7 +33,11 @@ def test_placeholder_bylines_give_no_author(byline):
 
 @pytest.mark.parametrize(
     "byline, author",
-    [("By Jane Doe", "Jane Doe"), ("by Jane Doe and John Roe", "Jane Doe and John Roe"), ("Jane Doe", "Jane Doe")],
+    [
+        ("By Jane Doe", "Jane Doe"),
+        ("by Jane Doe and John Roe", "Jane Doe and John Roe"),
+        ("Jane Doe", "Jane Doe"),
+    ],
 )
 def test_real_bylines_give_author(byline, author):
     assert clean(scrape("Bank Holds Rates", byline, *BODY)).author == author
@@ -47,9 +53,17 @@ def test_no_byline_and_no_repeated_title():
 def test_trailers_and_chrome_lines_are_dropped():
     article = clean(
         scrape(
-            "Bank Holds Rates", "Admin", BODY[0], "Advertisement", BODY[1],
-            "For more details on monetary policy, visit Reuters.", "Read More", "Share this:",
-            "Facebook", "Related Posts", "Another headline entirely",
+            "Bank Holds Rates",
+            "Admin",
+            BODY[0],
+            "Advertisement",
+            BODY[1],
+            "For more details on monetary policy, visit Reuters.",
+            "Read More",
+            "Share this:",
+            "Facebook",
+            "Related Posts",
+            "Another headline entirely",
         )
     )
     assert article.body.split("\n\n") == BODY
@@ -64,14 +78,22 @@ def test_source_link_glued_to_the_next_title():
 def test_crlf_cp1252_and_mojibake_read_as_the_same_text():
     text = "Ukraine’s Bank Holds Rates\r\n\r\nAdmin\r\n\r\nThe bank’s board met on Thursday — and held.\r\n"
     expected = "The bank’s board met on Thursday — and held."
-    for data in (text.encode("utf-8"), text.encode("cp1252"), text.encode("utf-8").decode("cp1252").encode("utf-8")):
-        article = clean(RawArticle(path=Path("x.txt"), format="text", text=decode(data), digest="0"))
+    for data in (
+        text.encode("utf-8"),
+        text.encode("cp1252"),
+        text.encode("utf-8").decode("cp1252").encode("utf-8"),
+    ):
+        article = clean(
+            RawArticle(path=Path("x.txt"), format="text", text=decode(data), digest="0")
+        )
         assert article.title == "Ukraine’s Bank Holds Rates"
         assert article.body == expected
 
 
 def test_date_line_is_read_and_removed():
-    article = clean(scrape("Bank Holds Rates", "Admin", "Published: 14 March 2025 09:30 GMT", *BODY))
+    article = clean(
+        scrape("Bank Holds Rates", "Admin", "Published: 14 March 2025 09:30 GMT", *BODY)
+    )
     assert article.date == "2025-03-14T09:30:00+00:00"
     assert article.body.split("\n\n") == BODY
     assert clean(scrape("Bank Holds Rates", "March 14, 2025", *BODY)).date == "2025-03-14"
@@ -87,7 +109,9 @@ def test_markdown_characters_stay_literal_text():
     ]
     article = clean(scrape("Title Here", *lines))
     html = markdown_to_html(article.body)
-    assert "<h1" not in html and "<ol" not in html and "<blockquote" not in html and "<ul" not in html
+    assert (
+        "<h1" not in html and "<ol" not in html and "<blockquote" not in html and "<ul" not in html
+    )
     assert "<em>" not in html and "<b>" not in html and "<a " not in html
     for line in lines:
         rendered = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

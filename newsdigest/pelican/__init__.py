@@ -3,10 +3,9 @@
 Listed in `PLUGINS` of pelican.conf.py as `newsdigest.pelican`.
 """
 
-from pelican import signals
-
 from newsdigest.pelican.reader import add_reader, drop_disabled_markdown
 from newsdigest.pelican.taxonomy import add_generator
+from pelican import signals
 
 
 def register():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from html import escape
 
 from markupsafe import Markup
-from pelican.readers import BaseReader
 
 from newsdigest.render import markdown_to_html
 from newsdigest.write import parse
+from pelican.readers import BaseReader
 
 # Values that are text, not HTML: escaped once here, so templates and feeds show them as written.
 TEXT_FIELDS = ("title", "summary")

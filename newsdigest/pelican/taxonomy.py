@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from operator import attrgetter
 
-from pelican.generators import Generator
-
 from newsdigest.text import slugify
+from pelican.generators import Generator
 
 
 class Term:
     """One topic or actor: its name, slug, URLs and articles (newest first)."""
 
-    def __init__(self, taxonomy: "Taxonomy", name: str):
+    def __init__(self, taxonomy: Taxonomy, name: str):
         self.taxonomy = taxonomy
         self.name = name
         self.slug = slugify(name) or "term"
@@ -147,12 +146,26 @@ class TaxonomyGenerator(Generator):
                 )
                 title = f"{taxonomy.singular.title()}: {term.name}"
                 if term.feed_atom:
-                    writer.write_feed(term.articles, self.context, term.feed_atom, feed_type="atom", feed_title=title)
+                    writer.write_feed(
+                        term.articles,
+                        self.context,
+                        term.feed_atom,
+                        feed_type="atom",
+                        feed_title=title,
+                    )
                 if term.feed_rss:
-                    writer.write_feed(term.articles, self.context, term.feed_rss, feed_type="rss", feed_title=title)
+                    writer.write_feed(
+                        term.articles,
+                        self.context,
+                        term.feed_rss,
+                        feed_type="rss",
+                        feed_title=title,
+                    )
 
 
-def _related_terms(term: Term, taxonomies: dict, limit: int = 8) -> dict[str, list[tuple[Term, int]]]:
+def _related_terms(
+    term: Term, taxonomies: dict, limit: int = 8
+) -> dict[str, list[tuple[Term, int]]]:
     """The terms of each taxonomy most often seen on this term's articles (linear in its articles)."""
     related = {}
     for field, taxonomy in taxonomies.items():
@@ -168,6 +181,3 @@ def _related_terms(term: Term, taxonomies: dict, limit: int = 8) -> dict[str, li
 
 def add_generator(pelican):
     return TaxonomyGenerator
-
-
-

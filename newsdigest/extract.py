@@ -635,6 +635,13 @@ HIDDEN_CLASSES = {
     "print-footer",
     "printfooter",
 }
+# the deck or standfirst under a headline, and the kicker above it, restate or label the story
+DECK_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:standfirst|dek|subtitle|sub-title|subheadline|sub-headline|subline|"
+    r"strapline|kicker|article-summary|story-summary)(?:$|[\s_-])",
+    re.I,
+)
+DECK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "span", "div"}
 INVISIBLE_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -659,8 +666,15 @@ def _preclean(tree) -> None:
         ):
             if node.tag not in ("html", "body"):
                 doomed.append(node)
+        elif classes and node.tag in DECK_TAGS and DECK_CLASS.search(classes) and _is_short(node):
+            doomed.append(node)
     for node in doomed:
         _drop(node)
+
+
+def _is_short(node) -> bool:
+    """A line or two of text, not a container of the article."""
+    return len(node) < 4 and len(" ".join(node.itertext()).split()) < 60
 
 
 def _drop(node) -> None:

@@ -1120,7 +1120,7 @@ def _drop_leading_repeats(blocks: list[Block], meta: Metadata) -> list[Block]:
         }:
             return kept + blocks[index:]
         if block.kind == "image":
-            if not (meta.image and meta.image in block.markdown):
+            if not (meta.image and meta.image.split(":", 1)[-1] in block.markdown):
                 kept.append(block)
             continue
         words = set(_fold(block.text).split())

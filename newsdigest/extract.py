@@ -1105,29 +1105,50 @@ def _drop_trailing_contacts(blocks: list[Block]) -> list[Block]:
 
 
 def _drop_leading_repeats(blocks: list[Block], meta: Metadata) -> list[Block]:
-    """Headline and standfirst repeated above the text belong in the front matter.
+    """Headline, standfirst and byline repeated above the text belong in the front matter.
 
     Before the first paragraph, a heading that shares most words with a declared
     title, or that reads like a sentence (a deck), is dropped; short section
-    headings stay. So does a first image that is the declared lead image.
+    headings stay. So are byline and dateline lines, and a first image that is
+    the declared lead image.
     """
-    titles = [set(_fold(t).split()) for t in meta.titles if t]
+    folded_titles = {_fold(t) for t in meta.titles if t}
+    title_words = [set(t.split()) for t in folded_titles]
     description = _fold(meta.description or "")
     kept: list[Block] = []
     for index, block in enumerate(blocks):
-        if block.kind not in ("head", "image") and _fold(block.text) not in {
-            " ".join(t) for t in titles
-        }:
+        folded = _fold(block.text)
+        if block.kind == "p" and (folded in folded_titles or _is_byline(block.text, meta)):
+            continue
+        if block.kind not in ("head", "image"):
             return kept + blocks[index:]
         if block.kind == "image":
             if not (meta.image and meta.image.split(":", 1)[-1] in block.markdown):
                 kept.append(block)
             continue
-        words = set(_fold(block.text).split())
-        title_like = any(len(words & t) >= 0.6 * max(len(words), 1) for t in titles)
-        deck_like = len(block.text.split()) >= 8 or (
-            description and _fold(block.text) == description
-        )
+        words = set(folded.split())
+        title_like = any(len(words & t) >= 0.6 * max(len(words), 1) for t in title_words)
+        deck_like = len(block.text.split()) >= 8 or (description and folded == description)
         if not (title_like or deck_like):
             kept.append(block)
     return kept
+
+
+DATE_LIKE = re.compile(
+    r"^\W*(?:updated|published|posted|am|le|el|em|vom)?\W*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|"
+    r"(?:\w+,? )?\d{1,2}(?:st|nd|rd|th)? \w+,? \d{4}|\w+ \d{1,2},? \d{4})\b",
+    re.I,
+)
+
+
+def _is_byline(text: str, meta: Metadata) -> bool:
+    """A short "By A. Writer, 12 May 2026" line above the text."""
+    words = text.split()
+    if not words or len(words) > 15:
+        return False
+    if BYLINE_PREFIX.match(text) and len(words) <= 10:
+        return True
+    folded = _fold(text)
+    if any(_fold(name) and _fold(name) in folded for name in meta.authors):
+        return True
+    return bool(DATE_LIKE.match(text)) and len(words) <= 8

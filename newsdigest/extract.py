@@ -576,14 +576,15 @@ def clean_title(title: str | None, site_name: str | None, h1: str | None = None)
     if not title:
         return None
     title = " ".join(title.split())
+    h1_folded = _fold(h1 or "")
+    title_folded = _fold(title)
     if (
-        h1
-        and _fold(h1)
-        and _fold(title).startswith(_fold(h1))
-        and len(_fold(h1)) >= len(_fold(title)) / 3
+        h1_folded
+        and title_folded.startswith(h1_folded)
+        and len(h1_folded) >= len(title_folded) / 3
+        and len(h1) < len(title)
     ):
-        if len(h1) < len(title):  # "<h1> | Site" in <title>: the h1 is the headline
-            return h1
+        return h1  # "<h1> | Site" in <title>: the h1 is the headline
     parts = TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -774,9 +775,7 @@ def _safe_link(target: str | None, base: str | None) -> str | None:
         return None
     target = target.strip()
     scheme = urlsplit(target).scheme.lower()
-    if scheme == "mailto":
-        url = target
-    elif scheme in ("http", "https"):
+    if scheme in ("http", "https", "mailto"):
         url = target
     elif scheme == "" and not target.startswith("#"):
         if target.startswith("//"):

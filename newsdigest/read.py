@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 
 import ftfy
@@ -52,6 +53,8 @@ _LATIN_SINGLE_BYTE = {
     "mac_roman",
     "mac_iceland",
 }
+# UTF-8 read as windows-1252 or latin-1 leaves a lead byte letter followed by a continuation one.
+_MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 # C0 controls other than tab, newline and carriage return, and DEL: never text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Binary formats that scrapers save under a text name.
@@ -115,7 +118,10 @@ def decode(data: bytes) -> str:
     text = _decode_bytes(data)
     if _looks_binary(text):
         raise ReadError("file is binary, not text")
-    text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=True)
+    if _MOJIBAKE_HINT.search(text):
+        text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=True)
+    else:  # ftfy is thorough but slow on big pages: only call it where mojibake can be
+        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL.sub("", text)
     if not text.strip():
         raise ReadError("file has no text")

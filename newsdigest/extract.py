@@ -194,44 +194,41 @@ def read_metadata(tree, url: str | None = None) -> Metadata:
         url,
     )
     base = url or page_url
-    author_names = [
-        *ld.get("authors", ()),
-        *_split_names(meta_tags.get("article:author")),
-        *_split_names(meta_tags.get("author")),
-        *_split_names(meta_tags.get("dc.creator")),
-        *_split_names(meta_tags.get("byl")),
-        *_split_names(meta_tags.get("sailthru.author")),
-        *_split_names(meta_tags.get("parsely-author")),
-        *_microdata_authors(tree),
-    ]
-    if not any(_is_person_name(n, site_name) for n in author_names):
-        author_names += _visible_bylines(tree)
-    people = _unique(
-        [n for n in (_clean_name(n) for n in author_names) if _is_person_name(n, site_name)]
+    # authors: the first source that names real people wins; later ones only add noise
+    people: list[str] = []
+    for names in (
+        lambda: ld.get("authors", ()),
+        lambda: [
+            *_split_names(meta_tags.get("article:author")),
+            *_split_names(meta_tags.get("author")),
+            *_split_names(meta_tags.get("dc.creator")),
+            *_split_names(meta_tags.get("byl")),
+            *_split_names(meta_tags.get("sailthru.author")),
+            *_split_names(meta_tags.get("parsely-author")),
+        ],
+        lambda: _microdata_authors(tree),
+        lambda: _visible_bylines(tree),
+    ):
+        people = _unique([n for n in map(_clean_name, names()) if _is_person_name(n, site_name)])
+        if people:
+            break
+    declared_dates = (
+        ld.get("datePublished"),
+        meta_tags.get("article:published_time"),
+        meta_tags.get("og:article:published_time"),
+        meta_tags.get("datepublished"),
+        meta_tags.get("date"),
+        meta_tags.get("pubdate"),
+        meta_tags.get("publishdate"),
+        meta_tags.get("publish-date"),
+        meta_tags.get("dc.date.issued"),
+        meta_tags.get("dc.date"),
+        meta_tags.get("dcterms.created"),
+        meta_tags.get("sailthru.date"),
+        meta_tags.get("parsely-pub-date"),
+        ld.get("dateCreated"),
     )
-    # the first source that names real people wins; later sources only add noise
-    date = first(
-        *(
-            _iso_date(v)
-            for v in (
-                ld.get("datePublished"),
-                meta_tags.get("article:published_time"),
-                meta_tags.get("og:article:published_time"),
-                meta_tags.get("datepublished"),
-                meta_tags.get("date"),
-                meta_tags.get("pubdate"),
-                meta_tags.get("publishdate"),
-                meta_tags.get("publish-date"),
-                meta_tags.get("dc.date.issued"),
-                meta_tags.get("dc.date"),
-                meta_tags.get("dcterms.created"),
-                meta_tags.get("sailthru.date"),
-                meta_tags.get("parsely-pub-date"),
-                ld.get("dateCreated"),
-                *_visible_times(tree),
-            )
-        )
-    )
+    date = first(*map(_iso_date, declared_dates)) or first(*map(_iso_date, _visible_times(tree)))
     modified = first(
         _iso_date(ld.get("dateModified")),
         _iso_date(meta_tags.get("article:modified_time")),

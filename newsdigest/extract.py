@@ -1031,13 +1031,16 @@ FURNITURE_START = re.compile(
     r"(?:read|see|watch|listen|click|tap|scroll)(?: to)? (?:more|also|next|here|the full|our)\b"
     r"|related(?: (?:articles?|stories|content|coverage|posts?|reading|links?|news))?\W*(?::|$)"
     r"|more(?: on this| from| stories| news| coverage| about)?\W*(?::|$)"
-    r"|(?:also read|don'?t miss|must read|trending|most popular|recommended|top stories|you may also like|you might also like|more to explore|further reading)\b"
-    r"|(?:sign up|subscribe|register|join) (?:to|for|now|here|today|our)\b"
+    r"|also\s*:"
+    r"|(?:also read|don'?t miss|must read|trending|most popular|recommended(?: for you)?"
+    r"|top stories|you (?:may|might) also like|more to explore|further reading|editor'?s picks?)"
+    r"\W*(?::|$)"
+    r"|(?:sign up|subscribe)\b.*\b(?:newsletters?|updates|alerts|e-?mails?|inbox|podcasts?|channel)\b"
     r"|follow (?:us|him|her|them|\w+(?: \w+)?) (?:on|at)\b"
-    r"|share (?:this|on|via)\b|share$|tweet$|email$|print$"
+    r"|share (?:this|on|via)\b|share$|tweet$|e-?mail$|print$|order reprints"
     r"|(?:\d+ )?comments?\W*$|(?:leave|post|add|view|show) (?:a |the |all )?comments?\b"
     r"|advertisement\W*$|sponsored\W*$|(?:story|article|ad) continues below"
-    r"|(?:copyright|\(c\)|©)"
+    r"|©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*(?:\d{4}|by\b|of\b)"
     r"|(?:photo|image|picture|video|graphic)s?(?: credit)?\s*:"
     r"|\d+\s*(?:min|minute)s?\s*read\b|reading time\b|tempo de leitura|lesezeit|temps de lecture"
     r"|(?:leia|veja) (?:mais|também)|lesen sie (?:auch|mehr)|mehr zum thema|(?:à )?lire aussi"
@@ -1050,6 +1053,12 @@ FURNITURE_ANYWHERE = re.compile(
     r"|this copy is for your personal|(?:sign|signing) up (?:for|to) (?:our|the) newsletter",
     re.I,
 )
+# a paragraph that sells something or points to the writer's social accounts, at the end
+PROMO = re.compile(
+    r"\buse (?:the )?(?:promo |coupon |discount )?code\s*[\"“'‘]?[A-Z0-9]{4,}"
+    r"|\bfollow (?:him|her|them|us|me) on (?:twitter|x|facebook|instagram|linkedin|threads|bluesky)\b",
+    re.I,
+)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 SHORT_BLOCK_WORDS = 25
 
@@ -1059,6 +1068,7 @@ def filter_blocks(blocks: list[Block], meta: Metadata) -> list[Block]:
     blocks = [b for b in blocks if b.markdown.strip()]
     blocks = _drop_leading_repeats(blocks, meta)
     blocks = [b for b in blocks if not _is_furniture(b)]
+    blocks = [b for b in blocks if not (len(b.text.split()) <= 80 and PROMO.search(b.text))]
     blocks = _drop_trailing_contacts(blocks)
     while blocks and blocks[-1].kind in ("head", "image"):
         blocks = blocks[:-1]  # a heading with nothing left under it

@@ -828,7 +828,7 @@ class MarkdownWriter:
             if not text:
                 return None
             level = {"h1": 2, "h2": 2, "h3": 3}.get(element.get("rend", ""), 4)
-            return Block("head", "#" * level + " " + markdown, text, links)
+            return Block("head", "#" * level + " " + _escape_block_start(markdown), text, links)
         if tag == "list":
             lines, text, links = self._list(element, "")
             if not text:

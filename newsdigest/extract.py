@@ -635,17 +635,17 @@ HIDDEN_CLASSES = {
 }
 # the deck or standfirst under a headline, and the kicker above it, restate or label the story
 DECK_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:standfirst|dek|subtitle|sub-title|subheadline|sub-headline|subline|"
-    r"strapline|kicker|article-summary|story-summary)(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:standfirst|dek|subtitle|sub-title|subline|strapline|kicker|"
+    r"article-summary|story-summary)(?:$|[\s_-])",
     re.I,
-)
+)  # not "subheadline": sites use it for the subheadings inside the text
 DECK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "span", "div"}
 INVISIBLE_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 def _preclean(tree) -> None:
     """Remove what a reader never sees as part of the article: hidden parts and captions."""
-    doomed = []
+    doomed, subheadings = [], []
     for node in tree.iter():
         attrib = node.attrib
         if not attrib:
@@ -666,8 +666,22 @@ def _preclean(tree) -> None:
                 doomed.append(node)
         elif classes and node.tag in DECK_TAGS and DECK_CLASS.search(classes) and _is_short(node):
             doomed.append(node)
+        elif (
+            node.tag == "div" and ("head" in classes or "title" in classes) and _is_subheading(node)
+        ):
+            subheadings.append(node)
     for node in doomed:
         _drop(node)
+    for node in subheadings:
+        node.tag = "h3"  # a <div> styled as a subheading between paragraphs
+
+
+def _is_subheading(node) -> bool:
+    """A one-line <div> without children, between two paragraphs."""
+    if len(node) or not node.text or len(node.text.split()) > 15:
+        return False
+    before, after = node.getprevious(), node.getnext()
+    return before is not None and after is not None and before.tag == "p" and after.tag == "p"
 
 
 def _is_short(node) -> bool:

@@ -760,7 +760,7 @@ def _is_page_dump(body) -> bool:
 
 _SPACES = re.compile(r"\s+")
 _LINE_BREAK = "\x00"  # stands for <br> until the block is assembled
-_INLINE_ESCAPE = re.compile(r"([\\`*\[\]<>_])")
+_INLINE_ESCAPE = re.compile(r"([\\`*\[\]<>_~])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d{1,9}[.)](?=\s|$)|\|)")
 
@@ -799,7 +799,7 @@ def _safe_link(target: str | None, base: str | None) -> str | None:
             return None
     else:
         return None
-    return quote(url, safe="/:?#[]@!$&'*+,;=%~-._")
+    return quote(url, safe="/:?#@!$&'*+,;=%~-._")
 
 
 class MarkdownWriter:
@@ -1064,7 +1064,8 @@ FURNITURE_START = re.compile(
 )
 FURNITURE_ANYWHERE = re.compile(
     r"all rights reserved|contributed to this report|contributed reporting"
-    r"|this copy is for your personal|(?:sign|signing) up (?:for|to) (?:our|the) newsletter",
+    r"|this copy is for your personal|(?:sign|signing) up (?:for|to) (?:our|the) newsletter"
+    r"|(?:subscribe|log in|sign in|register) to (?:keep|continue) reading|already a subscriber",
     re.I,
 )
 # a paragraph that sells something or points to the writer's social accounts, at the end

@@ -1,0 +1,1456 @@
+"""Tag an article with topics, actors, new-actor candidates and attributed quotes.
+
+The vocabularies in vocab/ (see vocab/README.md) are compiled once by
+`Tagger.load()`; `Tagger.tag(title, body)` then scans the text a few times:
+
+1. topic evidence terms (one regex over the lower-cased text), scored per topic;
+2. known actor names (one regex, case-sensitive), filtered by context rules;
+3. capitalised name sequences that are not known actors: people named with a
+   role title or next to a speech verb, organisations with a distinctive name;
+4. quotations and who said them, resolving he/she to the person the text is
+   about at that point.
+
+Also the editors' review list of new actors (`write_review_list`, `review`,
+`accept`), fed by ingest with the candidates of every article.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from newsdigest.article import Quote
+from newsdigest.vocab import VOCAB_DIR, Actor, Topic, Vocabulary, load_vocabulary, person_surname
+
+# ---------------------------------------------------------------------------------------------
+# Word lists that describe English news prose, not any particular article.
+
+_UPPER = "".join(chr(c) for c in range(0x41, 0x530) if chr(c).isupper())
+UPPER = "[" + re.escape(_UPPER) + "]"
+# A capitalised word (Lee-Anne, O'Brien, McDonald, Zelenskyy), an initial (J.) or an acronym.
+_NAME_WORD = rf"(?:{UPPER}[a-z]{{0,2}}\.(?=\s)|{UPPER}[\w’'-]*)"
+_PARTICLE = r"(?:de|da|del|della|der|den|di|do|dos|du|van|von|bin|ibn|al|el|la|le|ter|zu)"
+# Runs of capitalised words, allowing name particles and "of/for/and" inside organisation names.
+_SEQUENCE = re.compile(
+    rf"(?<![\w’'-])(?:(?:al|el)-)?{_NAME_WORD}"
+    rf"(?:(?:\s+|-)(?:(?:{_PARTICLE}|of|for|and|the|on|&)\s+)*(?:(?:al|el)-)?{_NAME_WORD})*"
+)
+
+# Title words that may stand right before a person's name.
+TITLE_HEADS = {
+    "President",
+    "Vice",
+    "Prime",
+    "Minister",
+    "Secretary",
+    "Secretary-General",
+    "Chancellor",
+    "Governor",
+    "Mayor",
+    "Senator",
+    "Sen.",
+    "Rep.",
+    "Representative",
+    "Gov.",
+    "Judge",
+    "Justice",
+    "Dr",
+    "Dr.",
+    "Mr",
+    "Mr.",
+    "Mrs",
+    "Mrs.",
+    "Ms",
+    "Ms.",
+    "Miss",
+    "Professor",
+    "Prof.",
+    "General",
+    "Gen.",
+    "Admiral",
+    "Colonel",
+    "Col.",
+    "Lt.",
+    "Captain",
+    "Capt.",
+    "Commander",
+    "Sergeant",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Sheikh",
+    "Emir",
+    "Sultan",
+    "Pope",
+    "Cardinal",
+    "Archbishop",
+    "Bishop",
+    "Rabbi",
+    "Imam",
+    "Ayatollah",
+    "Ambassador",
+    "Envoy",
+    "Commissioner",
+    "Chairman",
+    "Chairwoman",
+    "Chair",
+    "Chairperson",
+    "CEO",
+    "Director",
+    "Director-General",
+    "Spokesperson",
+    "Spokesman",
+    "Spokeswoman",
+    "Speaker",
+    "Leader",
+    "Premier",
+    "Coach",
+    "Manager",
+    "Inspector",
+    "Detective",
+    "Superintendent",
+    "Officer",
+    "Prosecutor",
+    "Attorney",
+    "Lawmaker",
+    "MP",
+    "Deputy",
+    "Chief",
+    "Head",
+    "Founder",
+    "President-elect",
+    "Lord",
+    "Lady",
+    "Dame",
+    "Sir",
+    "Father",
+    "Sister",
+    "Brother",
+}
+# Titles that say the person is a man or a woman (for he/she).
+_TITLE_PRONOUN = {
+    "Mr": "he",
+    "Mr.": "he",
+    "King": "he",
+    "Prince": "he",
+    "Sir": "he",
+    "Lord": "he",
+    "Father": "he",
+    "Brother": "he",
+    "Sheikh": "he",
+    "Mrs": "she",
+    "Mrs.": "she",
+    "Ms": "she",
+    "Ms.": "she",
+    "Miss": "she",
+    "Queen": "she",
+    "Princess": "she",
+    "Lady": "she",
+    "Dame": "she",
+    "Sister": "she",
+    "Chairwoman": "she",
+    "Spokeswoman": "she",
+}
+# Lower-case nouns that make an apposition a role ("Jane Doe, a spokeswoman for ...").
+ROLE_NOUNS = (
+    "minister|president|secretary|spokesperson|spokesman|spokeswoman|spokesmen|chief|head|director|"
+    "executive|chairman|chairwoman|chair|founder|co-founder|leader|governor|mayor|senator|lawmaker|"
+    "economist|analyst|strategist|professor|researcher|scientist|expert|official|officer|adviser|"
+    "advisor|lawyer|attorney|prosecutor|judge|commissioner|ambassador|envoy|diplomat|general|"
+    "commander|coach|manager|captain|striker|midfielder|defender|goalkeeper|player|champion|"
+    "author|doctor|physician|paediatrician|pediatrician|nurse|surgeon|virologist|epidemiologist|"
+    "seismologist|geologist|meteorologist|climatologist|astronomer|engineer|partner|owner|"
+    "investor|candidate|member|mp|deputy|correspondent|editor|journalist|reporter|activist|"
+    "campaigner|organiser|organizer|representative|negotiator|student|teacher|resident|farmer|"
+    "worker|driver|pilot|actor|actress|singer|artist|writer|historian|scholar|fellow|"
+    "coordinator|administrator|vice-president|vice president|treasurer|auditor|inspector|"
+    "agent|detective|consultant|specialist|lecturer|dean|principal|planetary scientist"
+)
+_ROLE_NOUN = re.compile(rf"\b(?:{ROLE_NOUNS})s?\b", re.IGNORECASE)
+SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|stated|states|wrote|writes|warned|warns|argued|argues|"
+    "noted|notes|explained|explains|insisted|insists|declared|declares|remarked|replied|replies|"
+    "asked|asks|urged|urges|continued|conceded|acknowledged|claimed|claims|announced|announces|"
+    "posted|tweeted|recalled|admitted|stressed|emphasised|emphasized|suggested|predicted|"
+    "promised|vowed|pledged|concluded|agreed|countered|responded|commented|observed|joked"
+)
+_VERB = rf"(?:{SPEECH_VERBS})"
+# Last words of organisation names ("Harland Steel Group", "Refugee Council").
+ORG_SUFFIXES = {
+    "Group",
+    "Bank",
+    "Ministry",
+    "Council",
+    "Agency",
+    "Authority",
+    "Commission",
+    "Committee",
+    "Institute",
+    "Institution",
+    "University",
+    "College",
+    "School",
+    "Party",
+    "Union",
+    "Association",
+    "Federation",
+    "Foundation",
+    "Fund",
+    "Corporation",
+    "Corp",
+    "Corp.",
+    "Inc",
+    "Inc.",
+    "Ltd",
+    "Ltd.",
+    "LLC",
+    "plc",
+    "PLC",
+    "AG",
+    "SA",
+    "GmbH",
+    "Company",
+    "Co",
+    "Co.",
+    "Securities",
+    "Capital",
+    "Markets",
+    "Partners",
+    "Holdings",
+    "Industries",
+    "Metals",
+    "Mining",
+    "Airlines",
+    "Airways",
+    "Motors",
+    "Media",
+    "Programme",
+    "Program",
+    "Forces",
+    "Army",
+    "Office",
+    "Service",
+    "Services",
+    "Centre",
+    "Center",
+    "Court",
+    "Tribunal",
+    "Organisation",
+    "Organization",
+    "Network",
+    "Times",
+    "Post",
+    "News",
+    "Radio",
+    "Television",
+    "TV",
+    "Watch",
+    "Coalition",
+    "Front",
+    "Movement",
+    "Alliance",
+    "Labs",
+    "Laboratories",
+    "Technologies",
+    "Systems",
+    "Energy",
+    "Pharmaceuticals",
+    "Pharma",
+    "Economics",
+    "Administration",
+    "Department",
+    "Bureau",
+    "Board",
+    "Trust",
+    "Society",
+    "Club",
+    "League",
+    "Observatory",
+    "Exchange",
+    "Reserve",
+    "Investments",
+    "Insurance",
+    "Diseases",
+    "Without Borders",
+    "Journalists",
+    "Rights",
+    "Train",
+    "Railways",
+    "Telecom",
+    "Electric",
+    "Steel",
+    "Motor",
+    "Assembly",
+    "Senate",
+    "Parliament",
+    "Police",
+    "Guard",
+    "Brigade",
+    "Brigades",
+    "Dream",
+    "Forum",
+    "Initiative",
+    "Project",
+}
+# Words that alone do not make an organisation name distinctive.
+GENERIC_WORDS = {
+    "The",
+    "National",
+    "Federal",
+    "Central",
+    "State",
+    "Supreme",
+    "High",
+    "Constitutional",
+    "Foreign",
+    "Defence",
+    "Defense",
+    "Interior",
+    "Finance",
+    "Justice",
+    "Health",
+    "Education",
+    "Economy",
+    "Trade",
+    "Home",
+    "Energy",
+    "Environment",
+    "Transport",
+    "Labour",
+    "Labor",
+    "Ministry",
+    "Department",
+    "Office",
+    "Court",
+    "Bank",
+    "Council",
+    "Committee",
+    "Commission",
+    "Agency",
+    "Authority",
+    "Parliament",
+    "Senate",
+    "Assembly",
+    "Police",
+    "Army",
+    "Navy",
+    "Forces",
+    "Service",
+    "Government",
+    "Security",
+    "General",
+    "Public",
+    "Affairs",
+    "Development",
+    "International",
+    "World",
+    "Global",
+    "European",
+    "Union",
+    "United",
+    "New",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Northern",
+    "Southern",
+    "Eastern",
+    "Western",
+    "Royal",
+    "Republic",
+    "Democratic",
+    "People's",
+    "Military",
+    "City",
+    "Regional",
+    "District",
+    "County",
+    "Local",
+    "Municipal",
+    "of",
+    "for",
+    "and",
+    "the",
+    "on",
+    "&",
+    "Group",
+    "Party",
+    "Board",
+    "Institute",
+    "Centre",
+    "Center",
+    "Administration",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+}
+# Capitalised words that start sentences or headlines but are not names.
+_NOT_NAME = {
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "Its",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "You",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "My",
+    "Your",
+    "In",
+    "On",
+    "At",
+    "For",
+    "From",
+    "By",
+    "With",
+    "After",
+    "Before",
+    "During",
+    "Under",
+    "Over",
+    "As",
+    "But",
+    "And",
+    "Or",
+    "If",
+    "When",
+    "While",
+    "Since",
+    "Although",
+    "Though",
+    "Because",
+    "Meanwhile",
+    "However",
+    "Still",
+    "Yet",
+    "Also",
+    "Some",
+    "Many",
+    "Most",
+    "More",
+    "Several",
+    "Both",
+    "Each",
+    "Every",
+    "All",
+    "No",
+    "Not",
+    "Only",
+    "Even",
+    "Just",
+    "Last",
+    "Next",
+    "First",
+    "Mr",
+    "Ms",
+    "Mrs",
+    "Dr",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Under",
+    "According",
+    "Asked",
+    "Speaking",
+    "Despite",
+    "Among",
+    "About",
+    "Here",
+    "There",
+    "What",
+    "Why",
+    "How",
+    "Who",
+    "Where",
+    "Which",
+    "Earlier",
+    "Later",
+    "Today",
+    "Tomorrow",
+    "Yesterday",
+    "Once",
+    "Then",
+    "Now",
+    "Critics",
+    "Analysts",
+    "Officials",
+    "Residents",
+    "Observers",
+    "Economists",
+    "Investors",
+    "Delegates",
+    "Diplomats",
+    "Scientists",
+    "Researchers",
+    "Traders",
+    "Shares",
+    "Stocks",
+    "Prosecutors",
+    "Investigators",
+    "Teachers",
+    "Police",
+    "Health",
+    "Environmental",
+    "Several",
+    "Under",
+    "Great",
+    "Acting",
+    "Former",
+    "Late",
+    "Top",
+    "Senior",
+    "Deputy",
+}
+_PLACE_PREPOSITIONS = {
+    "in",
+    "at",
+    "to",
+    "from",
+    "near",
+    "outside",
+    "around",
+    "across",
+    "into",
+    "via",
+    "through",
+    "towards",
+    "toward",
+    "of",
+    "visited",
+    "visiting",
+    "visit",
+    "arrived",
+    "based",
+    "inside",
+    "throughout",
+    "within",
+    "reached",
+    "left",
+}
+# Words that, between "<Name> of" and a state, make one longer name (Gulf of Mexico).
+_OF_GOVERNMENT = {
+    "Kingdom",
+    "Republic",
+    "State",
+    "States",
+    "Government",
+    "President",
+    "Minister",
+    "King",
+    "Queen",
+    "Embassy",
+    "People",
+    "Emir",
+    "Sultanate",
+    "Commonwealth",
+    "Federation",
+    "Union",
+    "Prime",
+    "Foreign",
+    "Ministry",
+    "Parliament",
+    "Secretary",
+    "Ambassador",
+    "Leader",
+    "Chancellor",
+}
+_QUOTE = re.compile(r"“([^”\n]{2,1500})”|\"([^\"\n]{2,1500})\"")
+_PRONOUN_ATTRIBUTION_AFTER = re.compile(
+    rf"^[,.!?…]?\s*[—–-]?\s*(he|she)\s+(?:\w+ly\s+)?{_VERB}\b", re.I
+)
+_NOUN_ATTRIBUTION_AFTER = re.compile(
+    rf"^[,.!?…]?\s*[—–-]?\s*(?:(?:{_VERB})\s+)?the\s+(company|firm|group|bank|agency|ministry|"
+    rf"organisation|organization|court|government|union|party|club|team|"
+    rf"(?:\w+\s+)?(?:minister|president|chancellor|governor|chief|spokesperson|spokesman|"
+    rf"spokeswoman|official|executive|leader|judge|coach|American|Briton|player))\s*(?:{_VERB})?\b",
+    re.I,
+)
+_VERB_AFTER = re.compile(rf"^[,.!?…]?\s*[—–-]?\s*(?:{_VERB})\b", re.I)
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9" + _UPPER + "])|\n\s*\n"
+)
+_ABBREVIATION_END = re.compile(
+    r"(?:\b[A-Z]|U\.S|U\.K|U\.N|E\.U|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|"
+    r"No|Inc|Ltd|Co|Corp|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
+)
+HEADLINE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
+DEMONYM_WEIGHT = 0.5  # a demonym is half a named mention (see vocab/README.md)
+
+
+# ---------------------------------------------------------------------------------------------
+# The contract with ingest.
+
+
+@dataclass
+class Candidate:
+    """An actor nobody has listed in the vocabulary yet."""
+
+    name: str
+    kind: str  # person | organisation | state
+    role: str | None
+    context: str  # the sentence around the first mention
+
+
+@dataclass
+class Tags:
+    topics: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    actor: str
+    kind: str
+    weight: float  # evidence: 1 for a name, 0.5 for a demonym
+    pronoun: str | None = None
+
+
+class Tagger:
+    """Tags articles against the vocabularies; build it once per run with `Tagger.load()`."""
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        self.fingerprint = vocabulary.fingerprint
+        self._topics = {t.name: t for t in vocabulary.topics}
+        self._topics.update({t.slug: t for t in vocabulary.topics})
+        self._children = {t.parent for t in vocabulary.topics if t.parent}
+        self._surnames = {
+            person_surname(a.name): a.name
+            for a in vocabulary.actors.values()
+            if a.kind == "person" and person_surname(a.name)
+        }
+
+    @classmethod
+    def load(cls, vocab_dir: Path | None = None) -> Tagger:
+        return cls(load_vocabulary(vocab_dir))
+
+    def topic(self, name: str) -> Topic | None:
+        """The vocabulary entry of a topic, by readable name or slug."""
+        return self._topics.get(name)
+
+    def actor(self, name: str) -> Actor | None:
+        """The vocabulary entry of a known actor (kind, role, aliases, ISO code for states)."""
+        return self.vocabulary.actors.get(name)
+
+    def tag(self, title: str, body: str) -> Tags:
+        article = _Text(title, body)
+        mentions = self._known_mentions(article)
+        mentions += self._new_mentions(article, mentions)
+        mentions.sort(key=lambda m: m.start)
+        mentions = self._resolve_surnames(article, mentions)
+        actors, candidates = self._rank_actors(article, mentions)
+        quotes = _quotes(article, mentions, set(actors))
+        return Tags(
+            topics=self._topics_of(article), actors=actors, candidates=candidates, quotes=quotes
+        )
+
+    # ---- topics -------------------------------------------------------------------------
+
+    def _topics_of(self, article: _Text) -> list[str]:
+        vocab = self.vocabulary
+        lower = article.text.lower()
+        counts: dict[str, Counter] = {}
+        for match in vocab.term_pattern.finditer(lower):
+            term = _term_of(match.group(), vocab)
+            if term is None:
+                continue
+            hits = 2 if match.start() < article.title_end else 1  # headline words count double
+            for topic, _weight in vocab.term_topics[term]:
+                counts.setdefault(topic.name, Counter())[term] += hits
+        scores = {}
+        for name, terms in counts.items():
+            weights = {
+                term: w for term in terms for t, w in vocab.term_topics[term] if t.name == name
+            }
+            score = sum(weights[t] * (1 + 0.5 * (min(n, 5) - 1)) for t, n in terms.items())
+            if score >= vocab.scoring["min_score"] and len(terms) >= vocab.scoring["min_terms"]:
+                scores[name] = score
+        if not scores:
+            return []
+        best = max(scores.values())
+        ranked = sorted(scores, key=lambda n: (-scores[n], n))
+        chosen = [n for n in ranked if scores[n] >= vocab.scoring["relative"] * best]
+        chosen_slugs = {self._topics[n].slug for n in chosen}
+        parents_with_child = {self._topics[n].parent for n in chosen if self._topics[n].parent}
+        chosen = [n for n in chosen if self._topics[n].slug not in parents_with_child]
+        del chosen_slugs
+        return chosen[: int(vocab.scoring["max_topics"])]
+
+    # ---- known actors ---------------------------------------------------------------------
+
+    def _known_mentions(self, article: _Text) -> list[_Mention]:
+        vocab, text = self.vocabulary, article.text
+        mentions: list[_Mention] = []
+        seen_full: set[str] = set()
+        for match in vocab.actor_pattern.finditer(text):
+            form_text = match.group()
+            start, end = match.span()
+            for form in vocab.forms[form_text]:
+                actor = vocab.actors[form.actor]
+                if not self._counts(article, actor, form.mode, form_text, start, end, seen_full):
+                    continue
+                weight = DEMONYM_WEIGHT if form.mode == "demonym" else 1.0
+                mentions.append(_Mention(start, end, actor.name, actor.kind, weight, actor.pronoun))
+                if form.mode in ("name", "alias"):
+                    seen_full.add(actor.name)
+                break
+        return mentions
+
+    def _counts(self, article, actor, mode, form_text, start, end, seen_full) -> bool:
+        """Context rules that keep a matched name from counting where it means something else."""
+        text = article.text
+        before, after = _word_before(text, start), _word_after(text, end)
+        in_title_case = article.title_case and start < article.title_end
+        if after and after.lower().rstrip(".,") in {w.lower() for w in actor.unless_next}:
+            return False
+        single_word = " " not in form_text and "." not in form_text
+        if mode == "surname":
+            if actor.name not in seen_full and before not in TITLE_HEADS:
+                return False
+        if actor.kind == "person" and single_word:
+            # "Lara Trump", "bin Salman": a different person who shares the name.
+            if (
+                _is_capitalised(before)
+                and before not in TITLE_HEADS
+                and not _sentence_start(text, start)
+            ):
+                if not in_title_case:
+                    return False
+            if re.match(r"\s*(?:bin|ibn|al|de|van|von|da)\s", text[start - 5 : start] + " "):
+                return False
+            if re.match(r"\s+Jr\b", text[end:]):
+                return False
+        if actor.kind == "state":
+            if mode == "demonym":
+                return True
+            if mode == "capital":
+                if before.lower() in _PLACE_PREPOSITIONS or re.match(
+                    r"-\w|,? D\.?C\b|\s+state\b", text[end:]
+                ):
+                    return False
+            # "Gulf of Mexico", "University of Washington": part of a longer name.
+            match = re.search(
+                rf"({UPPER}[\w’'-]*)\s+of\s+(?:the\s+)?$", text[max(0, start - 40) : start]
+            )
+            if (
+                match
+                and match.group(1) not in _OF_GOVERNMENT
+                and not (match.group(1) in TITLE_HEADS)
+            ):
+                return False
+            if single_word and not in_title_case and form_text.upper() != form_text:
+                if (
+                    _is_capitalised(before)
+                    and not _sentence_start(text, start)
+                    and before not in _NOT_NAME
+                ):
+                    return False
+                if (
+                    _is_capitalised(after)
+                    and after not in TITLE_HEADS
+                    and not _continues_name(text, end)
+                ):
+                    return False
+        return True
+
+    # ---- new actors ---------------------------------------------------------------------
+
+    def _new_mentions(self, article: _Text, known: list[_Mention]) -> list[_Mention]:
+        """People named with a role title or beside a speech verb; organisations with a telling name."""
+        text = article.text
+        taken = [(m.start, m.end) for m in known if m.weight >= 1]
+        found: list[_Mention] = []
+        article.roles = {}
+        for match in _SEQUENCE.finditer(text):
+            for start, end in _free_parts(match.start(), match.end(), taken, text):
+                found.extend(self._classify(article, start, end, known))
+        return found
+
+    def _classify(
+        self, article: _Text, start: int, end: int, known: list[_Mention]
+    ) -> list[_Mention]:
+        text = article.text
+        words = _words(text, start, end)
+        # Drop leading words that cannot start a name ("The", "However", weekday names).
+        while words and (
+            words[0][0] in _NOT_NAME
+            or words[0][0].lower() in {"of", "for", "and", "the", "on", "&"}
+        ):
+            if words[0][0] in TITLE_HEADS:
+                break
+            words = words[1:]
+        while words and words[-1][0] in {"of", "for", "and", "the", "on", "&"}:
+            words = words[:-1]
+        if not words:
+            return []
+        start, end = words[0][1], words[-1][2]
+        tokens = [w for w, _, _ in words]
+
+        # An organisation: its last word says so, and some word in it is distinctive.
+        if tokens[-1] in ORG_SUFFIXES or " ".join(tokens[-2:]) in ORG_SUFFIXES:
+            if (
+                len(tokens) >= 2
+                and self._distinctive(tokens)
+                and not _title_case_slice(article, start)
+            ):
+                name = " ".join(tokens)
+                return [_Mention(start, end, name, "organisation", 1.0)]
+            return []
+        # "Full Name (ACRONYM)" and "ACRONYM, the Full Name": an organisation defined in the text.
+        acronym = _acronym_definition(text, start, end, tokens)
+        if acronym:
+            return [_Mention(start, end, acronym, "organisation", 1.0)]
+
+        # A person after a role title: "Deputy Foreign Minister Alexander Grushko".
+        heads = [i for i, t in enumerate(tokens) if t in TITLE_HEADS]
+        if heads:
+            last = heads[-1]
+            name_tokens = [
+                t for t in tokens[last + 1 :] if t not in {"of", "for", "and", "the", "on", "&"}
+            ]
+            if 2 <= len(name_tokens) <= 4 and all(_name_like(t) for t in name_tokens):
+                name_start = words[last + 1][1]
+                # skip "of X" qualifiers between the title and the name: keep the last 2-3 words
+                name_words = [
+                    w
+                    for w in words[last + 1 :]
+                    if w[0] not in {"of", "for", "and", "the", "on", "&"}
+                ]
+                if len(name_words) > 3:
+                    name_words = name_words[-2:]
+                name_start = name_words[0][1]
+                role = text[start:name_start].strip() or None
+                pronoun = _TITLE_PRONOUN.get(tokens[last])
+                name = " ".join(w for w, _, _ in name_words)
+                if self._is_person_name(name):
+                    article.roles.setdefault(name, _role_text(role))
+                    return [_Mention(name_start, end, name, "person", 1.0, pronoun)]
+            return []
+
+        # A person by context: apposition with a role, a role noun before, or a speech verb.
+        if (
+            2 <= len(tokens) <= 4
+            and all(_name_like(t) for t in tokens)
+            and self._is_person_name(" ".join(tokens))
+        ):
+            role = _apposition_role(text, end) or _role_before(text, start)
+            if role or _speech_next_to(text, start, end):
+                name = " ".join(tokens)
+                if role:
+                    article.roles.setdefault(name, role)
+                return [_Mention(start, end, name, "person", 1.0)]
+        return []
+
+    def _distinctive(self, tokens: list[str]) -> bool:
+        for token in tokens:
+            if token in GENERIC_WORDS or token in ORG_SUFFIXES:
+                continue
+            forms = self.vocabulary.forms.get(token)
+            if forms and any(self.vocabulary.actors[f.actor].kind == "state" for f in forms):
+                continue
+            return True
+        return False
+
+    def _is_person_name(self, name: str) -> bool:
+        words = name.split()
+        if any(w in GENERIC_WORDS or w in ORG_SUFFIXES for w in words if w[0].isupper()):
+            return False
+        if any(
+            w in self.vocabulary.forms for w in words if w[0].isupper() and w not in self._surnames
+        ):
+            # a word that is a known actor's name (a state, an organisation) is not a given name
+            forms = [f for w in words for f in self.vocabulary.forms.get(w, [])]
+            if any(self.vocabulary.actors[f.actor].kind != "person" for f in forms):
+                return False
+        return True
+
+    def _resolve_surnames(self, article: _Text, mentions: list[_Mention]) -> list[_Mention]:
+        """Surname alone ("Grushko said") after the full name: the latest person with that surname."""
+        people_by_surname: dict[str, list[tuple[int, str, str | None]]] = {}
+        for m in mentions:
+            if m.kind == "person" and " " in m.actor:
+                people_by_surname.setdefault(m.actor.split()[-1], []).append(
+                    (m.start, m.actor, m.pronoun)
+                )
+        if not people_by_surname:
+            return mentions
+        taken = [(m.start, m.end) for m in mentions]
+        pattern = re.compile(
+            r"(?<![\w’'-])("
+            + "|".join(re.escape(s) for s in sorted(people_by_surname, key=len, reverse=True))
+            + r")(?![\w-])"
+        )
+        extra = []
+        for match in pattern.finditer(article.text):
+            if any(s <= match.start() < e for s, e in taken):
+                continue
+            before = _word_before(article.text, match.start())
+            if (
+                _is_capitalised(before)
+                and before not in TITLE_HEADS
+                and not _sentence_start(article.text, match.start())
+            ):
+                continue
+            earlier = [p for p in people_by_surname[match.group()] if p[0] < match.start()]
+            if not earlier:
+                continue
+            _, actor, pronoun = max(earlier)
+            known = self.vocabulary.actors.get(actor)
+            extra.append(
+                _Mention(
+                    match.start(),
+                    match.end(),
+                    actor,
+                    "person",
+                    1.0,
+                    pronoun or (known.pronoun if known else None),
+                )
+            )
+        return sorted(mentions + extra, key=lambda m: m.start)
+
+    def _rank_actors(
+        self, article: _Text, mentions: list[_Mention]
+    ) -> tuple[list[str], list[Candidate]]:
+        score: dict[str, float] = {}
+        evidence: dict[str, float] = {}
+        first: dict[str, int] = {}
+        kinds: dict[str, str] = {}
+        for m in mentions:
+            place = (
+                HEADLINE_WEIGHT
+                if m.start < article.title_end
+                else LEAD_WEIGHT
+                if m.start < article.lead_end
+                else BODY_WEIGHT
+            )
+            score[m.actor] = score.get(m.actor, 0.0) + place * m.weight
+            evidence[m.actor] = evidence.get(m.actor, 0.0) + m.weight
+            first.setdefault(m.actor, m.start)
+            kinds.setdefault(m.actor, m.kind)
+        names = [n for n in score if evidence[n] >= 1.0]
+        names.sort(key=lambda n: (-score[n], first[n]))
+        candidates = [
+            Candidate(
+                name=n,
+                kind=kinds[n],
+                role=article.roles.get(n),
+                context=article.sentence_at(first[n]),
+            )
+            for n in names
+            if n not in self.vocabulary.actors
+        ]
+        return names, candidates
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotes.
+
+
+def _quotes(article: _Text, mentions: list[_Mention], actors: set[str]) -> list[Quote]:
+    text = article.text
+    quotes: list[Quote] = []
+    previous: tuple[int, str] | None = None  # (end of the last attributed quote, its speaker)
+    for match in _QUOTE.finditer(text):
+        inner = (match.group(1) or match.group(2)).strip()
+        if len(inner.split()) < 2 or match.start() < article.title_end:
+            continue
+        speaker = _speaker(article, match.start(), match.end(), mentions)
+        if speaker is None and previous and _same_paragraph(text, previous[0], match.start()):
+            between = text[previous[0] : match.start()]
+            if len(between) < 160 and not any(
+                previous[0] <= m.start < match.start() and m.kind == "person"
+                for m in mentions
+                if m.actor != previous[1]
+            ):
+                speaker = previous[1]
+        if speaker is None or speaker not in actors:
+            continue
+        quotes.append(Quote(speaker=speaker, text=inner.rstrip(",").strip()))
+        previous = (match.end(), speaker)
+    return quotes
+
+
+def _speaker(article: _Text, start: int, end: int, mentions: list[_Mention]) -> str | None:
+    text = article.text
+    after = text[end : end + 200]
+    sentence_end = _sentence_end(article, end)
+    # "...," he said.
+    pronoun = _PRONOUN_ATTRIBUTION_AFTER.match(after)
+    if pronoun:
+        return _resolve_pronoun(article, start, pronoun.group(1).lower(), mentions)
+    # "...," the company said.
+    noun = _NOUN_ATTRIBUTION_AFTER.match(after)
+    if noun:
+        word = noun.group(1).lower()
+        kind = (
+            "organisation"
+            if word
+            in {
+                "company",
+                "firm",
+                "group",
+                "bank",
+                "agency",
+                "ministry",
+                "organisation",
+                "organization",
+                "court",
+                "government",
+                "union",
+                "party",
+                "club",
+                "team",
+            }
+            else "person"
+        )
+        earlier = [m for m in mentions if m.end <= start and m.kind == kind and m.weight >= 1]
+        if earlier:
+            return earlier[-1].actor
+    # "...," said Name  /  "...," Name said  /  "...," Interior Minister Name said
+    window_end = min(sentence_end, end + 120)
+    inside = [
+        m
+        for m in mentions
+        if end <= m.start < window_end and m.kind in ("person", "organisation") and m.weight >= 1
+    ]
+    if inside:
+        first = inside[0]
+        gap = text[end : first.start]
+        tail = text[first.end : min(window_end, first.end + 40)]
+        if (
+            _VERB_AFTER.match(gap.strip(" ,—–-"))
+            or re.match(rf"^[,\s—–-]*(?:[\w’'.-]+\s+){{0,4}}$", gap)
+        ) and (
+            re.search(rf"\b{_VERB}\b|according", gap, re.I)
+            or re.match(rf"^[\s,’'s]*(?:[\w-]+\s+){{0,2}}{_VERB}\b", tail, re.I)
+        ):
+            return first.actor
+    # Name said: "..."  /  Name said the plan "was ..."  /  according to Name, "..."
+    sentence_start = article.sentence_start_at(start)
+    before = text[sentence_start:start]
+    if re.search(rf"\b{_VERB}\b|according to", before, re.I):
+        people = [
+            m
+            for m in mentions
+            if sentence_start <= m.start < start
+            and m.kind in ("person", "organisation")
+            and m.weight >= 1
+        ]
+        persons = [m for m in people if m.kind == "person"]
+        if persons:
+            return persons[0].actor
+        if people:
+            return people[0].actor
+        subject = re.match(r"\s*(he|she)\b", before, re.I)
+        if subject:
+            return _resolve_pronoun(article, sentence_start, subject.group(1).lower(), mentions)
+    return None
+
+
+def _resolve_pronoun(
+    article: _Text, position: int, pronoun: str, mentions: list[_Mention]
+) -> str | None:
+    """The person the text is about at `position`: the subject of the nearest sentence naming one."""
+    starts = article.sentence_starts
+    index = max(i for i, s in enumerate(starts) if s <= position)
+    current_start = starts[index]
+    segments = [(current_start, position)]
+    for i in range(index - 1, max(-1, index - 6), -1):
+        segments.append((starts[i], starts[i + 1]))
+    for seg_start, seg_end in segments:
+        people = [m for m in mentions if seg_start <= m.start < seg_end and m.kind == "person"]
+        people = [m for m in people if m.pronoun in (None, pronoun, "they")]
+        if people:
+            return people[0].actor
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Text helpers.
+
+
+class _Text:
+    """The article as one plain string (headline, blank line, body) with its landmarks."""
+
+    def __init__(self, title: str, body: str):
+        title = " ".join(_plain(title).split())
+        body = _plain(body).strip()
+        self.text = title + "\n\n" + body
+        self.title_end = len(title)
+        paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
+        lead = paragraphs[0] if paragraphs else ""
+        self.lead_end = self.title_end + 2 + body.find(lead) + len(lead) if lead else self.title_end
+        words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", title) if len(w) > 3]
+        self.title_case = bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+        self.sentence_starts = _sentence_starts(self.text)
+        self.roles: dict[str, str | None] = {}
+
+    def sentence_start_at(self, position: int) -> int:
+        return max(s for s in self.sentence_starts if s <= position)
+
+    def sentence_at(self, position: int) -> str:
+        start = self.sentence_start_at(position)
+        later = [s for s in self.sentence_starts if s > position]
+        end = later[0] if later else len(self.text)
+        return " ".join(self.text[start:end].split())
+
+
+def _sentence_end(article: _Text, position: int) -> int:
+    later = [s for s in article.sentence_starts if s > position]
+    return later[0] if later else len(article.text)
+
+
+def _sentence_starts(text: str) -> list[int]:
+    starts = [0]
+    for match in _SENTENCE_BREAK.finditer(text):
+        head = text[max(0, match.start() - 8) : match.start()].rstrip("\"”’')]")
+        if match.group().strip() and _ABBREVIATION_END.search(head):
+            continue
+        starts.append(match.end())
+    return starts
+
+
+_WORD = re.compile(r"\S+")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def _plain(markdown: str) -> str:
+    """Markdown (as written by clean/extract) to the words a reader sees."""
+    text = _LINK.sub(r"\1", markdown or "")
+    text = re.sub(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))", "", text)
+    text = re.sub(r"(?<!\\)(\*\*|__|\*|`)", "", text)
+    return re.sub(r"\\([^\w\s])", r"\1", text)
+
+
+def _term_of(matched: str, vocab: Vocabulary) -> str | None:
+    if matched in vocab.term_topics and matched not in vocab.wildcard_terms:
+        return matched
+    for cut in range(len(matched), 0, -1):
+        prefix = matched[:cut]
+        if prefix in vocab.wildcard_terms:
+            return prefix
+    return matched if matched in vocab.term_topics else None
+
+
+def _word_before(text: str, start: int) -> str:
+    match = re.search(r"([\w’'.-]+)[ \t]+$", text[max(0, start - 40) : start])
+    return match.group(1) if match else ""
+
+
+def _word_after(text: str, end: int) -> str:
+    match = re.match(r"[ \t]+([\w’'.-]+)", text[end : end + 40])
+    return match.group(1) if match else ""
+
+
+def _is_capitalised(word: str) -> bool:
+    return bool(word) and word[0] in _UPPER
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    head = text[max(0, start - 4) : start]
+    return (
+        start == 0
+        or bool(re.search(r"(?:^|[.!?:\n]\s*[\"“‘]?|\n\s*)\s*$", head))
+        or bool(re.search(r"[.!?]\s+$", head))
+    )
+
+
+def _continues_name(text: str, end: int) -> bool:
+    """'Ukraine President ...' style: the next capitalised word begins a title, not a longer name."""
+    return False
+
+
+def _same_paragraph(text: str, a: int, b: int) -> bool:
+    return "\n\n" not in text[a:b]
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The words of text[start:end] with their absolute offsets."""
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end)]
+
+
+def _free_parts(
+    start: int, end: int, taken: list[tuple[int, int]], text: str
+) -> list[tuple[int, int]]:
+    """The parts of [start, end) not covered by known actor mentions."""
+    parts, cursor = [], start
+    for s, e in sorted(taken):
+        if e <= start or s >= end:
+            continue
+        if s > cursor:
+            parts.append((cursor, s))
+        cursor = max(cursor, e)
+    if cursor < end:
+        parts.append((cursor, end))
+    cleaned = []
+    for s, e in parts:
+        piece = text[s:e]
+        lead = len(piece) - len(piece.lstrip(" ’'s-"))
+        piece_stripped = piece.strip()
+        if piece_stripped.startswith(("’s ", "'s ")):
+            lead = piece.find(piece_stripped) + 3
+        s2 = s + lead
+        e2 = s + len(piece.rstrip(" -’'"))
+        if e2 > s2:
+            cleaned.append((s2, e2))
+    return cleaned
+
+
+def _name_like(token: str) -> bool:
+    token = token.rstrip(".,’'")
+    if not token:
+        return False
+    if (
+        token in _NOT_NAME
+        or token in TITLE_HEADS
+        or token in GENERIC_WORDS
+        or token in ORG_SUFFIXES
+    ):
+        return False
+    if token.lower() in {"of", "for", "and", "the", "on", "&"}:
+        return False
+    if re.fullmatch(
+        r"(?:de|da|del|della|der|den|di|do|dos|du|van|von|bin|ibn|al|el|la|le|ter|zu)", token
+    ):
+        return True
+    if token.isupper() and len(token) > 1 and not re.fullmatch(r"[A-Z]\.", token):
+        return False  # acronyms are not names
+    return token[0] in _UPPER or token.startswith(("al-", "el-"))
+
+
+def _apposition_role(text: str, end: int) -> str | None:
+    """ ", a spokeswoman for the agency," right after a name."""
+    match = re.match(
+        r",\s+((?:the|a|an|its|his|her|their)\s+[^,.;:“\"]{2,90}?)(?=[,.;]|\s+(?:said|told|says))",
+        text[end : end + 120],
+    )
+    if match and _ROLE_NOUN.search(match.group(1)):
+        return match.group(1).strip()
+    match = re.match(
+        r",\s+([^,.;:“\"]{2,60}?\b(?:at|of|for)\s+[^,.;:“\"]{2,60}?)(?=[,.;])",
+        text[end : end + 140],
+    )
+    if match and _ROLE_NOUN.match(match.group(1)):
+        return match.group(1).strip()
+    return None
+
+
+def _role_before(text: str, start: int) -> str | None:
+    """ "chief executive Margit Solberg", "Its parliamentary leader, Ingrid Hansen"."""
+    head = text[max(0, start - 80) : start]
+    match = re.search(r"((?:[a-z][\w-]*\s+){0,3}(?:" + ROLE_NOUNS + r"))s?,?\s+$", head)
+    if match:
+        return match.group(1).strip()
+    return None
+
+
+def _speech_next_to(text: str, start: int, end: int) -> bool:
+    after = text[end : end + 30]
+    before = text[max(0, start - 12) : start]
+    return bool(
+        re.match(rf"\s+(?:\w+ly\s+)?{_VERB}\b", after) or re.match(r"’s?\s", after) and False
+    ) or bool(re.search(rf"\b(?:said|says|told|added|wrote|according to)\s+$", before))
+
+
+def _acronym_definition(text: str, start: int, end: int, tokens: list[str]) -> str | None:
+    if len(tokens) >= 2 and re.match(r"\s*\(([A-Z][A-Z&-]{1,9})\)", text[end : end + 14]):
+        return " ".join(tokens)
+    if len(tokens) == 1 and re.fullmatch(r"[A-Z][A-Z&-]{1,9}", tokens[0]):
+        if re.match(
+            r",\s+the\s+(?:[A-Z][\w-]*\s+)*(?:of\s+|and\s+|for\s+)*[A-Z][\w-]*(?:\s+(?:of|and|for)\s+[A-Z][\w-]*)*\s*[,.]",
+            text[end : end + 120],
+        ):
+            return tokens[0]
+        if re.match(r",\s+the\s+[a-z]", text[end : end + 20]) and re.search(
+            r"\b(?:agency|authority|union|party|group|office|institute|regulator|operator|company)\b",
+            text[end : end + 90],
+        ):
+            return tokens[0]
+    return None
+
+
+def _title_case_slice(article: _Text, start: int) -> bool:
+    return False
+
+
+def _role_text(role: str | None) -> str | None:
+    if not role:
+        return None
+    role = re.sub(r"^(?:[’']s\s+)", "", role).strip(" ,")
+    return role or None
+
+
+# ---------------------------------------------------------------------------------------------
+# The review list of new actors.
+
+
+def write_review_list(candidates_by_article: dict[str, list[Candidate]], path: Path) -> int:
+    """Write every new actor of every article to `path` (YAML), most widespread first.
+
+    Each entry is a ready-made vocabulary block (name, kind, role) plus what an editor
+    needs to judge it (articles, context); returns the number of candidates written.
+    """
+    merged: dict[str, dict] = {}
+    for article in sorted(candidates_by_article):
+        for candidate in candidates_by_article[article]:
+            entry = merged.setdefault(
+                candidate.name,
+                {
+                    "name": candidate.name,
+                    "kinds": Counter(),
+                    "role": None,
+                    "articles": [],
+                    "context": candidate.context,
+                },
+            )
+            entry["kinds"][candidate.kind] += 1
+            entry["role"] = entry["role"] or candidate.role
+            if article not in entry["articles"]:
+                entry["articles"].append(article)
+    entries = []
+    for entry in sorted(merged.values(), key=lambda e: (-len(e["articles"]), e["name"])):
+        item = {"name": entry["name"], "kind": entry["kinds"].most_common(1)[0][0]}
+        if entry["role"]:
+            item["role"] = entry["role"]
+        item["articles"] = entry["articles"]
+        item["context"] = entry["context"]
+        entries.append(item)
+    header = (
+        "# New actors found in the articles, not yet in vocab/actors.yaml.\n"
+        "# Written by `invoke ingest`; do not edit here, your changes are overwritten.\n"
+        '# To accept one: `invoke actors --accept "Name"`, or copy its name/kind/role\n'
+        "# lines to the end of vocab/actors.yaml (add aliases if you like). The next\n"
+        "# build tags it as a known actor on every article.\n"
+    )
+    body = (
+        yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=100)
+        if entries
+        else "[]\n"
+    )
+    path = Path(path)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(header + body, encoding="utf-8")
+    tmp.replace(path)
+    return len(entries)
+
+
+def load_review_list(path: Path) -> list[dict]:
+    """The entries of a review list written by `write_review_list` ([] if there is none)."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+
+
+def actor_block(entry: dict) -> str:
+    """The YAML lines that add `entry` to vocab/actors.yaml."""
+    lines = [f"- name: {_yaml_scalar(entry['name'])}", f"  kind: {entry.get('kind', 'person')}"]
+    if entry.get("role"):
+        lines.append(f"  role: {_yaml_scalar(entry['role'])}")
+    return "\n".join(lines) + "\n"
+
+
+def review(candidates_path: Path | None = None, vocab_dir: Path | None = None, out=None) -> int:
+    """Print the review list for editors (`invoke actors --review`); returns how many are open."""
+    out = out or sys.stdout
+    vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
+    candidates_path = Path(candidates_path) if candidates_path else vocab_dir / "candidates.yaml"
+    known = load_vocabulary(vocab_dir).actors
+    entries = [e for e in load_review_list(candidates_path) if e["name"] not in known]
+    if not entries:
+        print("No new actors waiting for review.", file=out)
+        return 0
+    print(f"{len(entries)} new actors found in the articles (most widespread first):\n", file=out)
+    for entry in entries:
+        articles = entry.get("articles") or []
+        role = entry.get("role") or "no role given"
+        print(f"{entry['name']}  ({entry.get('kind', 'person')}; {role})", file=out)
+        print(
+            f"  in {len(articles)} article(s): {', '.join(articles[:5])}{' ...' if len(articles) > 5 else ''}",
+            file=out,
+        )
+        print(f"  “{entry.get('context', '')}”", file=out)
+        print("  accept: invoke actors --accept " + _shell_quote(entry["name"]), file=out)
+        print("", file=out)
+    print("Or copy an entry's name/kind/role lines to the end of vocab/actors.yaml.", file=out)
+    return len(entries)
+
+
+def accept(name: str, candidates_path: Path | None = None, vocab_dir: Path | None = None) -> bool:
+    """Append the candidate `name` to vocab/actors.yaml; False if it is unknown or already there."""
+    vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
+    candidates_path = Path(candidates_path) if candidates_path else vocab_dir / "candidates.yaml"
+    if name in load_vocabulary(vocab_dir).actors:
+        return False
+    entry = next((e for e in load_review_list(candidates_path) if e["name"] == name), None)
+    if entry is None:
+        return False
+    actors_file = vocab_dir / "actors.yaml"
+    text = actors_file.read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    actors_file.write_text(text + actor_block(entry), encoding="utf-8")
+    return True
+
+
+def _yaml_scalar(value: str) -> str:
+    dumped = yaml.safe_dump(value, allow_unicode=True, width=1000).strip()
+    return dumped.removesuffix("\n...").removesuffix("...").strip()
+
+
+def _shell_quote(value: str) -> str:
+    return '"' + value.replace('"', '\\"') + '"'

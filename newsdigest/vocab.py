@@ -1,0 +1,269 @@
+"""Load the editors' vocabularies (vocab/*.yaml) and compile them into fast matchers.
+
+Topics and actors are data that editors own; this module turns them into a few
+compiled regular expressions, built once per run, so that tagging an article is
+a handful of scans over its text rather than a loop over hundreds of patterns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycountry
+import yaml
+
+VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
+VOCAB_FILES = ("topics.yaml", "actors.yaml", "states.yaml")  # what the fingerprint covers
+ACTOR_KINDS = ("person", "organisation", "state")
+
+
+class VocabularyError(Exception):
+    """A vocabulary file is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    slug: str
+    iptc: str
+    parent: str | None = None  # slug of the top-level topic
+    iptc_name: str | None = None
+    terms: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    kind: str
+    role: str | None = None
+    aliases: tuple[str, ...] = ()
+    pronoun: str | None = None  # he | she | they, for people
+    code: str | None = None  # ISO 3166 alpha-2, for states
+    demonyms: tuple[str, ...] = ()
+    capitals: tuple[str, ...] = ()
+    unless_next: tuple[str, ...] = ()  # words that, right after a name, mean something else
+
+
+@dataclass(frozen=True)
+class Form:
+    """One surface form of an actor and how it counts as evidence."""
+
+    actor: str
+    mode: str  # name | alias | surname | demonym | capital
+
+
+@dataclass
+class Vocabulary:
+    topics: list[Topic]
+    actors: dict[str, Actor]
+    scoring: dict[str, float]
+    fingerprint: str
+    forms: dict[str, list[Form]]
+    actor_pattern: re.Pattern[str]
+    term_pattern: re.Pattern[str]
+    term_topics: dict[str, list[tuple[Topic, float]]]  # term (without *) -> topics
+    wildcard_terms: set[str]  # terms that end in *
+
+
+def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
+    """Read the YAML files of `vocab_dir` (default: the repository's vocab/) and compile them."""
+    vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
+    raw = {name: _read_bytes(vocab_dir / name) for name in VOCAB_FILES}
+    digest = hashlib.sha256()
+    for name in VOCAB_FILES:
+        digest.update(name.encode() + b"\0" + raw[name] + b"\0")
+    digest.update(f"pycountry={_pycountry_version()}".encode())
+
+    topics_doc = _parse(vocab_dir / "topics.yaml", raw["topics.yaml"]) or {}
+    topics = [_topic(entry, vocab_dir / "topics.yaml") for entry in topics_doc.get("topics") or []]
+    scoring = {"min_score": 6.0, "min_terms": 2, "relative": 0.35, "max_topics": 4}
+    scoring.update(topics_doc.get("scoring") or {})
+
+    actors: dict[str, Actor] = {}
+    for actor in _states(_parse(vocab_dir / "states.yaml", raw["states.yaml"]) or {}):
+        actors[actor.name] = actor
+    for entry in _parse(vocab_dir / "actors.yaml", raw["actors.yaml"]) or []:
+        actor = _actor(entry, vocab_dir / "actors.yaml")
+        actors[actor.name] = actor
+
+    forms = _forms(actors)
+    term_topics: dict[str, list[tuple[Topic, float]]] = {}
+    wildcard_terms: set[str] = set()
+    for topic in topics:
+        for term, weight in topic.terms.items():
+            term = " ".join(term.lower().split())
+            if term.endswith("*"):
+                term = term[:-1]
+                wildcard_terms.add(term)
+            term_topics.setdefault(term, []).append((topic, float(weight)))
+    return Vocabulary(
+        topics=topics,
+        actors=actors,
+        scoring=scoring,
+        fingerprint=digest.hexdigest(),
+        forms=forms,
+        actor_pattern=re.compile(r"(?<![\w&@#])(?:" + trie_pattern(forms) + r")(?![\w&])"),
+        term_pattern=re.compile(
+            r"(?<![\w&])(?:" + trie_pattern(term_topics, wildcards=wildcard_terms) + r")(?![\w&])"
+        ),
+        term_topics=term_topics,
+        wildcard_terms=wildcard_terms,
+    )
+
+
+def trie_pattern(words, wildcards: set[str] = frozenset()) -> str:
+    """A regular expression matching any of `words`, longest first, factored as a prefix tree.
+
+    One alternation per distinct next character keeps the regex engine from trying
+    hundreds of alternatives at every position. Words in `wildcards` also match
+    any word characters after them.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = "*" if word in wildcards else ""
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict) -> str:
+    branches = [
+        re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char
+    ]
+    end = node.get("")
+    if end == "*":
+        branches.append(r"\w*")
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if end == "" and "" in node:
+        return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
+    return body
+
+
+def _forms(actors: dict[str, Actor]) -> dict[str, list[Form]]:
+    """Every surface form that names an actor, with the kind of evidence it is."""
+    forms: dict[str, list[Form]] = {}
+
+    def add(text: str, actor: Actor, mode: str) -> None:
+        text = " ".join(text.split())
+        if len(text) < 2:
+            return
+        entries = forms.setdefault(text, [])
+        if all(f.actor != actor.name for f in entries):
+            entries.append(Form(actor.name, mode))
+
+    for actor in actors.values():  # names and aliases first: they win over derived forms
+        add(actor.name, actor, "name")
+        for alias in actor.aliases:
+            add(alias, actor, "alias")
+    for actor in actors.values():
+        for demonym in actor.demonyms:
+            add(demonym, actor, "demonym")
+        for capital in actor.capitals:
+            add(capital, actor, "capital")
+        if actor.kind == "person":
+            surname = person_surname(actor.name)
+            if surname and surname not in forms:
+                add(surname, actor, "surname")
+            elif surname and all(f.mode == "surname" for f in forms[surname]):
+                add(surname, actor, "surname")
+    return forms
+
+
+_ROMAN = re.compile(r"^(?:[IVX]+|Jr\.?|Sr\.?)$")
+
+
+def person_surname(name: str) -> str | None:
+    """The last name of a person's canonical name, used alone once the full name has appeared."""
+    words = name.split()
+    while words and _ROMAN.match(words[-1]):
+        words.pop()
+    if len(words) < 2:
+        return None
+    return words[-1]
+
+
+def _states(overrides: dict) -> list[Actor]:
+    """One state actor per pycountry country, with the editors' names and demonyms applied."""
+    states = []
+    for country in pycountry.countries:
+        extra = overrides.get(country.alpha_2) or {}
+        common = getattr(country, "common_name", None)
+        name = extra.get("name") or common or country.name
+        aliases = [country.name, getattr(country, "official_name", None), common]
+        aliases += list(extra.get("aliases") or [])
+        aliases = tuple(dict.fromkeys(a for a in aliases if a and a != name and "," not in a))
+        states.append(
+            Actor(
+                name=name,
+                kind="state",
+                aliases=aliases,
+                code=country.alpha_2,
+                demonyms=tuple(extra.get("demonyms") or ()),
+                capitals=tuple(extra.get("capitals") or ()),
+            )
+        )
+    return states
+
+
+def _topic(entry: dict, path: Path) -> Topic:
+    try:
+        return Topic(
+            name=str(entry["name"]),
+            slug=str(entry["slug"]),
+            iptc=str(entry["iptc"]),
+            parent=entry.get("parent"),
+            iptc_name=entry.get("iptc_name"),
+            terms={str(k): float(v) for k, v in (entry.get("terms") or {}).items()},
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise VocabularyError(f"{path}: bad topic entry {entry!r}: {error}") from error
+
+
+def _actor(entry: dict, path: Path) -> Actor:
+    try:
+        kind = entry.get("kind", "person")
+        if kind not in ACTOR_KINDS:
+            raise ValueError(f"kind must be one of {ACTOR_KINDS}")
+        return Actor(
+            name=" ".join(str(entry["name"]).split()),
+            kind=kind,
+            role=entry.get("role"),
+            aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+            pronoun=entry.get("pronoun"),
+            demonyms=tuple(str(a) for a in entry.get("demonyms") or ()),
+            capitals=tuple(str(a) for a in entry.get("capitals") or ()),
+            unless_next=tuple(str(a) for a in entry.get("unless_next") or ()),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise VocabularyError(f"{path}: bad actor entry {entry!r}: {error}") from error
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        if path.name == "states.yaml":
+            return b""
+        raise VocabularyError(f"{path}: vocabulary file missing") from None
+
+
+def _parse(path: Path, data: bytes):
+    try:
+        return yaml.safe_load(data.decode("utf-8")) if data else None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise VocabularyError(f"{path}: {error}") from error
+
+
+def _pycountry_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pycountry")
+    except PackageNotFoundError:
+        return "unknown"

@@ -108,8 +108,23 @@ def _base_href(tree) -> str | None:
     return None
 
 
+def _scheme(value: str) -> str | None:
+    """The URL's scheme in lower case ("" when relative), None when it is not a URL at all."""
+    try:
+        return urlsplit(value).scheme.lower()
+    except ValueError:  # e.g. an unclosed "[" where a host should be
+        return None
+
+
+def _join(base: str, value: str) -> str | None:
+    try:
+        return urljoin(base, value)
+    except ValueError:
+        return None
+
+
 def _is_web_url(value: str | None) -> bool:
-    return bool(value) and urlsplit(value.strip()).scheme in ("http", "https")
+    return bool(value) and _scheme(value.strip()) in ("http", "https")
 
 
 # ---------------------------------------------------------------------------
@@ -559,7 +574,7 @@ def _absolute(value, base: str | None) -> str | None:
     if _is_web_url(value):
         return value
     if base and _is_web_url(base):
-        joined = urljoin(base, value)
+        joined = _join(base, value)
         return joined if _is_web_url(joined) else None
     return None
 
@@ -785,19 +800,21 @@ def _safe_link(target: str | None, base: str | None) -> str | None:
     if not target:
         return None
     target = target.strip()
-    scheme = urlsplit(target).scheme.lower()
+    scheme = _scheme(target)
     if scheme in ("http", "https", "mailto"):
         url = target
     elif scheme == "" and not target.startswith("#"):
         if target.startswith("//"):
             url = "https:" + target
         elif base and _is_web_url(base):
-            url = urljoin(base, target)
+            url = _join(base, target)
         else:
             return None
-        if urlsplit(url).scheme not in ("http", "https"):
+        if not _is_web_url(url):
             return None
     else:
+        return None
+    if scheme != "mailto" and not _is_web_url(url):  # a host the URL parser refuses
         return None
     return quote(url, safe="/:?#@!$&'*+,;=%~-._")
 

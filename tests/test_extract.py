@@ -294,3 +294,37 @@ def test_empty_and_odd_inputs():
     )
     page = extract_page("<html><head><title>Only a title</title></head><body></body></html>")
     assert page.title == "Only a title" and page.body == ""
+
+
+LINK_PARTS = [
+    "javascript:",
+    "JavaScript:",
+    "data:",
+    "vbscript:",
+    "https://x.example/",
+    "//",
+    "mailto:",
+]
+LINK_PARTS += list("()[]<>\"' \t\n#?&=:;/\\`*_!~") + ["alert(1)", "a", "onerror=", "%20", "&#x09;"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    href=st.lists(st.sampled_from(LINK_PARTS), max_size=12).map("".join),
+    label=st.lists(st.sampled_from(LINK_PARTS), max_size=8).map("".join),
+)
+def test_any_link_or_image_stays_safe(href, label):
+    def attribute(value: str) -> str:
+        return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+    def text(value: str) -> str:
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    extra = (
+        f'<p>The clerk pointed to <a href="{attribute(href)}">{text(label)} the minutes</a> and '
+        f'a chart <img src="{attribute(href)}" alt="{attribute(label)}"> of the vote.</p>'
+    )
+    page = extract_page(
+        HOSTILE.replace("{article}", ARTICLE_TEXT + extra), url="https://council.example.com/n/1"
+    )
+    _assert_safe(page.body)

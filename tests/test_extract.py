@@ -138,6 +138,20 @@ def test_cyrillic_page():
     assert "автомобильный мост" in page.body
 
 
+@pytest.mark.parametrize("name", ["cyrillic_cp1251.html", "cyrillic_cp1251_undeclared.html"])
+def test_windows_1251_page_reads_as_cyrillic(name):
+    """Bytes in Windows-1251, with and without a declared charset, through the real reader."""
+    from newsdigest.read import read_seed
+
+    raw = read_seed(PAGES / name)
+    assert raw.format == "html"
+    page = extract_page(raw.text)
+    assert page.title == "В городе открылся новый мост через реку"
+    assert page.author == "Анна Соколова"
+    assert page.site_name == "Вечерний Вестник"
+    assert page.body.startswith("В понедельник в городе открылся новый автомобильный мост")
+
+
 @pytest.mark.parametrize(
     "name",
     [

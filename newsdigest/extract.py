@@ -1058,7 +1058,7 @@ def _tidy(markdown: str) -> str:
 
 # Short blocks that open with one of these are page furniture, not reporting.
 FURNITURE_START = re.compile(
-    r"^\W*(?:"
+    r"^[^\w\"“‘'«„]*(?:"
     r"(?:read|see|watch|listen|click|tap|scroll)(?: to)? (?:more|also|next|here|the full|our)\b"
     r"|related(?: (?:articles?|stories|content|coverage|posts?|reading|links?|news))?\W*(?::|$)"
     r"|more(?: on this| from| stories| news| coverage| about)?\W*(?::|$)"
@@ -1072,6 +1072,9 @@ FURNITURE_START = re.compile(
     r"|(?:\d+ )?comments?\W*$|(?:leave|post|add|view|show) (?:a |the |all )?comments?\b"
     r"|advertisement\W*$|sponsored\W*$|(?:story|article|ad) continues below"
     r"|©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*(?:\d{4}|by\b|of\b)"
+    r"|copyright\b.{0,60}\b(?:19|20)\d\d\b"
+    r"|sources?\s*:\s*\S+(?:\s+\S+){0,5}$"
+    r"|listen (?:to|back|again|live)\b.{0,80}\b(?:live|podcast|episode|here|app)\b"
     r"|(?:photo|image|picture|video|graphic)s?(?: credit)?\s*:"
     r"|\d+\s*(?:min|minute)s?\s*read\b|reading time\b|tempo de leitura|lesezeit|temps de lecture"
     r"|(?:leia|veja) (?:mais|também)|lesen sie (?:auch|mehr)|mehr zum thema|(?:à )?lire aussi"

@@ -324,11 +324,11 @@ def _content_path(slug: str, date: str) -> str:
 def _write_review_list(ledger: Ledger, content_dir: Path) -> None:
     """Collect the new-actor candidates of every article into the editors' review list."""
     try:
-        from newsdigest.tag import write_review_list
+        from newsdigest.tag import Candidate, write_review_list
     except ImportError:
         return
     by_article = {
-        entry.slug: entry.candidates
+        entry.slug: [Candidate(**candidate) for candidate in entry.candidates]
         for entry in sorted(ledger.entries.values(), key=lambda e: e.slug)
     }
     write_review_list(by_article, content_dir / "candidates.yaml")

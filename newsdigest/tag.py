@@ -16,6 +16,7 @@ Also the editors' review list of new actors (`write_review_list`, `review`,
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from collections import Counter
@@ -38,7 +39,7 @@ _PARTICLE = r"(?:de|da|del|della|der|den|di|do|dos|du|van|von|bin|ibn|al|el|la|l
 # Runs of capitalised words, allowing name particles and "of/for/and" inside organisation names.
 _SEQUENCE = re.compile(
     rf"(?<![\w’'-])(?:(?:al|el)-)?{_NAME_WORD}"
-    rf"(?:(?:\s+|-)(?:(?:{_PARTICLE}|of|for|and|the|on|&)\s+)*(?:(?:al|el)-)?{_NAME_WORD})*"
+    rf"(?:(?:[ \t]+|-)(?:(?:{_PARTICLE}|of|for|and|the|on|to|&)[ \t]+)*(?:(?:al|el)-)?{_NAME_WORD})*"
 )
 
 # Title words that may stand right before a person's name.
@@ -276,11 +277,7 @@ ORG_SUFFIXES = {
     "Reserve",
     "Investments",
     "Insurance",
-    "Diseases",
     "Without Borders",
-    "Journalists",
-    "Rights",
-    "Train",
     "Railways",
     "Telecom",
     "Electric",
@@ -293,7 +290,6 @@ ORG_SUFFIXES = {
     "Guard",
     "Brigade",
     "Brigades",
-    "Dream",
     "Forum",
     "Initiative",
     "Project",
@@ -407,6 +403,31 @@ GENERIC_WORDS = {
     "November",
     "December",
 }
+GENERIC_WORDS |= {
+    "Commerce",
+    "Industry",
+    "Agriculture",
+    "Culture",
+    "Science",
+    "Technology",
+    "Communications",
+    "Information",
+    "Treasury",
+    "Statistics",
+    "Planning",
+    "Welfare",
+    "Social",
+    "Human",
+    "Resources",
+    "Emergency",
+    "Management",
+    "Disaster",
+    "Civil",
+    "Protection",
+    "Affairs",
+    "Research",
+}
+
 # Capitalised words that start sentences or headlines but are not names.
 _NOT_NAME = {
     "The",
@@ -688,8 +709,9 @@ class Tagger:
 
     def tag(self, title: str, body: str) -> Tags:
         article = _Text(title, body)
-        mentions = self._known_mentions(article)
-        mentions += self._new_mentions(article, mentions)
+        known = self._known_mentions(article)
+        new, swallowed = self._new_mentions(article, known)
+        mentions = [m for m in known if id(m) not in swallowed] + new
         mentions.sort(key=lambda m: m.start)
         mentions = self._resolve_surnames(article, mentions)
         actors, candidates = self._rank_actors(article, mentions)
@@ -809,87 +831,151 @@ class Tagger:
 
     # ---- new actors ---------------------------------------------------------------------
 
-    def _new_mentions(self, article: _Text, known: list[_Mention]) -> list[_Mention]:
-        """People named with a role title or beside a speech verb; organisations with a telling name."""
+    def _new_mentions(
+        self, article: _Text, known: list[_Mention]
+    ) -> tuple[list[_Mention], set[int]]:
+        """People named with a role title or by context; organisations with a telling name.
+
+        Returns the new mentions and the ids of known mentions that turned out to be
+        part of a longer organisation name ("UN" in "UN Human Rights Council").
+        """
         text = article.text
-        taken = [(m.start, m.end) for m in known if m.weight >= 1]
+        spans = sorted(((m.start, m.end), m) for m in known if m.weight >= 1)
+        taken = [span for span, _ in spans]
         found: list[_Mention] = []
+        swallowed: set[int] = set()
         article.roles = {}
         for match in _SEQUENCE.finditer(text):
+            if article.title_case and match.start() < article.title_end:
+                continue  # every word of a Title Case headline is capitalised: no evidence there
+            inside = [m for (s, e), m in spans if match.start() <= s and e <= match.end()]
+            longer = inside and self._longer_organisation(text, match.start(), match.end(), inside)
+            if longer:
+                found.append(longer)
+                swallowed.update(id(m) for m in inside)
+                continue
             for start, end in _free_parts(match.start(), match.end(), taken, text):
-                found.extend(self._classify(article, start, end, known))
-        return found
+                found.extend(self._classify(article, start, end))
+        # Names found in the body also count where a Title Case headline repeats them.
+        if article.title_case and found:
+            names = {m.actor: m for m in found}
+            pattern = re.compile(
+                "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+            )
+            for match in pattern.finditer(text, 0, article.title_end):
+                m = names[match.group()]
+                found.append(_Mention(match.start(), match.end(), m.actor, m.kind, 1.0, m.pronoun))
+        return found, swallowed
 
-    def _classify(
-        self, article: _Text, start: int, end: int, known: list[_Mention]
-    ) -> list[_Mention]:
+    def _longer_organisation(self, text, start, end, inside) -> _Mention | None:
+        """'UN Human Rights Council', 'Amazon Environmental Research Institute': a new organisation
+        whose name contains a known one."""
+        if any(m.kind == "person" for m in inside):
+            return None
+        words = _trim(_words(text, start, end))
+        while words and words[0][0] in _NOT_NAME:
+            words = words[1:]
+        if not words or not _org_suffix([w for w, _, _ in words]):
+            return None
+        start, end = words[0][1], words[-1][2]
+        if inside[-1].end >= end or inside[0].start < start:
+            return None
+        outside = [w for w, s, e in words if not any(m.start <= s < m.end for m in inside)]
+        outside = [w for w in outside if w.lower() not in _CONNECTORS]
+        if not outside:
+            return None
+        if all(m.kind == "state" for m in inside) and not self._distinctive(outside):
+            return None
+        return _Mention(start, end, text[start:end], "organisation", 1.0)
+
+    def _classify(self, article: _Text, start: int, end: int) -> list[_Mention]:
         text = article.text
         words = _words(text, start, end)
-        # Drop leading words that cannot start a name ("The", "However", weekday names).
-        while words and (
-            words[0][0] in _NOT_NAME
-            or words[0][0].lower() in {"of", "for", "and", "the", "on", "&"}
-        ):
-            if words[0][0] in TITLE_HEADS:
-                break
-            words = words[1:]
-        while words and words[-1][0] in {"of", "for", "and", "the", "on", "&"}:
-            words = words[:-1]
+        # "CDC's National Center ...": a possessive ends one name and starts another.
+        for i, (word, _, word_end) in enumerate(words[:-1]):
+            if word.endswith(("'s", "’s", "s'", "s’")):
+                owner_end = word_end - (2 if word.endswith(("'s", "’s")) else 1)
+                return self._classify(article, start, owner_end) + self._classify(
+                    article, words[i + 1][1], end
+                )
+        # Drop leading words that cannot start a name ("The", "However", weekday names),
+        # unless a role noun stands before them ("spokesperson He Yadong").
+        after_role = bool(_role_before(text, start))
+        if not after_role:
+            while words and (words[0][0] in _NOT_NAME or words[0][0].lower() in _CONNECTORS):
+                if words[0][0] in TITLE_HEADS:
+                    break
+                words = words[1:]
+        words = _trim(words)
         if not words:
             return []
         start, end = words[0][1], words[-1][2]
         tokens = [w for w, _, _ in words]
 
         # An organisation: its last word says so, and some word in it is distinctive.
-        if tokens[-1] in ORG_SUFFIXES or " ".join(tokens[-2:]) in ORG_SUFFIXES:
-            if (
-                len(tokens) >= 2
-                and self._distinctive(tokens)
-                and not _title_case_slice(article, start)
-            ):
-                name = " ".join(tokens)
-                return [_Mention(start, end, name, "organisation", 1.0)]
+        if _org_suffix(tokens):
+            if len(tokens) >= 2 and self._distinctive(tokens):
+                return [_Mention(start, end, " ".join(tokens), "organisation", 1.0)]
             return []
-        # "Full Name (ACRONYM)" and "ACRONYM, the Full Name": an organisation defined in the text.
-        acronym = _acronym_definition(text, start, end, tokens)
-        if acronym:
-            return [_Mention(start, end, acronym, "organisation", 1.0)]
+        # "Conservative Party of Pierre Poilievre": an organisation, then something else.
+        cuts = [
+            i for i, t in enumerate(tokens) if t in ("of", "for", "to") and 0 < i < len(tokens) - 1
+        ]
+        if cuts and _org_suffix(tokens[: cuts[0]]) and cuts[0] >= 2:
+            return self._classify(article, start, words[cuts[0] - 1][2]) + self._classify(
+                article, words[cuts[0] + 1][1], end
+            )
+        # "Committee to Protect Journalists", "Centers for Disease Control and Prevention".
+        for i in cuts:
+            head = tokens[i - 1]
+            if (head in ORG_SUFFIXES or head.rstrip("s") in ORG_SUFFIXES) and self._distinctive(
+                tokens
+            ):
+                return [_Mention(start, end, " ".join(tokens), "organisation", 1.0)]
+        organisation = _organisation_by_context(text, start, end, tokens)
+        if organisation and self._distinctive(organisation.split()):
+            return [_Mention(start, end, organisation, "organisation", 1.0)]
 
         # A person after a role title: "Deputy Foreign Minister Alexander Grushko".
-        heads = [i for i, t in enumerate(tokens) if t in TITLE_HEADS]
+        heads = [i for i, t in enumerate(tokens) if t in TITLE_HEADS or _is_role_word(t)]
         if heads:
             last = heads[-1]
-            name_tokens = [
-                t for t in tokens[last + 1 :] if t not in {"of", "for", "and", "the", "on", "&"}
-            ]
-            if 2 <= len(name_tokens) <= 4 and all(_name_like(t) for t in name_tokens):
-                name_start = words[last + 1][1]
-                # skip "of X" qualifiers between the title and the name: keep the last 2-3 words
-                name_words = [
-                    w
-                    for w in words[last + 1 :]
-                    if w[0] not in {"of", "for", "and", "the", "on", "&"}
-                ]
-                if len(name_words) > 3:
-                    name_words = name_words[-2:]
-                name_start = name_words[0][1]
-                role = text[start:name_start].strip() or None
+            name_words = words[last + 1 :]
+            links = [i for i, w in enumerate(name_words) if w[0].lower() in _CONNECTORS]
+            if links:  # "Minister for Foreign Affairs Jane Doe"
+                name_words = name_words[links[-1] + 1 :]
+            while name_words and name_words[0][0] in GENERIC_WORDS:
+                name_words = name_words[1:]
+            core = [w for w in name_words if w[0].lower() not in _NAME_PARTICLES]
+            if len(core) > 3:
+                name_words = name_words[-2:]
+            name = " ".join(w for w, _, _ in name_words)
+            if (
+                2 <= len(name_words) <= 6
+                and all(_name_like(w) for w, _, _ in name_words)
+                and self._is_person_name(name)
+            ):
+                role = _role_text(text[start : name_words[0][1]].strip())
+                article.roles.setdefault(name, role)
                 pronoun = _TITLE_PRONOUN.get(tokens[last])
-                name = " ".join(w for w, _, _ in name_words)
-                if self._is_person_name(name):
-                    article.roles.setdefault(name, _role_text(role))
-                    return [_Mention(name_start, end, name, "person", 1.0, pronoun)]
+                return [_Mention(name_words[0][1], end, name, "person", 1.0, pronoun)]
             return []
 
-        # A person by context: apposition with a role, a role noun before, or a speech verb.
+        # A person by context: a role in apposition or before the name, a speech verb,
+        # "Name, who ...", or the surname used alone elsewhere in the article.
+        name = " ".join(tokens)
         if (
             2 <= len(tokens) <= 4
-            and all(_name_like(t) for t in tokens)
-            and self._is_person_name(" ".join(tokens))
+            and all(_name_like(t) for t in tokens[1 if after_role else 0 :])
+            and self._is_person_name(name)
         ):
             role = _apposition_role(text, end) or _role_before(text, start)
-            if role or _speech_next_to(text, start, end):
-                name = " ".join(tokens)
+            if (
+                role
+                or _speech_next_to(text, start, end)
+                or re.match(r",\s+who\s", text[end : end + 8])
+                or _surname_recurs(text, tokens[-1], start, end)
+            ):
                 if role:
                     article.roles.setdefault(name, role)
                 return [_Mention(start, end, name, "person", 1.0)]
@@ -906,16 +992,15 @@ class Tagger:
         return False
 
     def _is_person_name(self, name: str) -> bool:
+        """Not a person when a word is generic or an organisation, or the name ends in a state."""
         words = name.split()
-        if any(w in GENERIC_WORDS or w in ORG_SUFFIXES for w in words if w[0].isupper()):
+        if any(w in GENERIC_WORDS or w in ORG_SUFFIXES for w in words if w[:1].isupper()):
             return False
-        if any(
-            w in self.vocabulary.forms for w in words if w[0].isupper() and w not in self._surnames
-        ):
-            # a word that is a known actor's name (a state, an organisation) is not a given name
-            forms = [f for w in words for f in self.vocabulary.forms.get(w, [])]
-            if any(self.vocabulary.actors[f.actor].kind != "person" for f in forms):
-                return False
+        for i, word in enumerate(words):
+            for form in self.vocabulary.forms.get(word, []):
+                kind = self.vocabulary.actors[form.actor].kind
+                if kind == "organisation" or (kind == "state" and i == len(words) - 1):
+                    return False
         return True
 
     def _resolve_surnames(self, article: _Text, mentions: list[_Mention]) -> list[_Mention]:
@@ -1061,24 +1146,23 @@ def _speaker(article: _Text, start: int, end: int, mentions: list[_Mention]) -> 
         if earlier:
             return earlier[-1].actor
     # "...," said Name  /  "...," Name said  /  "...," Interior Minister Name said
-    window_end = min(sentence_end, end + 120)
-    inside = [
-        m
-        for m in mentions
-        if end <= m.start < window_end and m.kind in ("person", "organisation") and m.weight >= 1
-    ]
-    if inside:
-        first = inside[0]
-        gap = text[end : first.start]
-        tail = text[first.end : min(window_end, first.end + 40)]
-        if (
-            _VERB_AFTER.match(gap.strip(" ,—–-"))
-            or re.match(rf"^[,\s—–-]*(?:[\w’'.-]+\s+){{0,4}}$", gap)
-        ) and (
-            re.search(rf"\b{_VERB}\b|according", gap, re.I)
-            or re.match(rf"^[\s,’'s]*(?:[\w-]+\s+){{0,2}}{_VERB}\b", tail, re.I)
-        ):
-            return first.actor
+    window_end = min(sentence_end, end + 160)
+    verb = re.search(rf"\b{_VERB}\b", text[end:window_end], re.I)
+    if verb and verb.start() <= 90:
+        verb_start, verb_end = end + verb.start(), end + verb.end()
+        named = [m for m in mentions if m.weight >= 1 and m.kind in ("person", "organisation")]
+        before_verb = [m for m in named if end <= m.start < verb_start]
+        people = [m for m in before_verb if m.kind == "person"]
+        if people:
+            return people[-1].actor
+        after_verb = [m for m in named if verb_end <= m.start < verb_end + 40]
+        after_people = [m for m in after_verb if m.kind == "person"]
+        if after_people:
+            return after_people[0].actor
+        if before_verb:
+            return before_verb[-1].actor
+        if after_verb:
+            return after_verb[0].actor
     # Name said: "..."  /  Name said the plan "was ..."  /  according to Name, "..."
     sentence_start = article.sentence_start_at(start)
     before = text[sentence_start:start]
@@ -1127,7 +1211,7 @@ class _Text:
     """The article as one plain string (headline, blank line, body) with its landmarks."""
 
     def __init__(self, title: str, body: str):
-        title = " ".join(_plain(title).split())
+        title = " ".join(_plain(html.unescape(title)).split())
         body = _plain(body).strip()
         self.text = title + "\n\n" + body
         self.title_end = len(title)
@@ -1273,19 +1357,17 @@ def _name_like(token: str) -> bool:
 
 
 def _apposition_role(text: str, end: int) -> str | None:
-    """ ", a spokeswoman for the agency," right after a name."""
+    """ ", a spokeswoman for the agency," right after a name: a singular role noun early on."""
     match = re.match(
         r",\s+((?:the|a|an|its|his|her|their)\s+[^,.;:“\"]{2,90}?)(?=[,.;]|\s+(?:said|told|says))",
         text[end : end + 120],
     )
-    if match and _ROLE_NOUN.search(match.group(1)):
-        return match.group(1).strip()
-    match = re.match(
-        r",\s+([^,.;:“\"]{2,60}?\b(?:at|of|for)\s+[^,.;:“\"]{2,60}?)(?=[,.;])",
-        text[end : end + 140],
-    )
-    if match and _ROLE_NOUN.match(match.group(1)):
-        return match.group(1).strip()
+    if not match:
+        match = re.match(r",\s+([a-z][^,.;:“\"]{2,100}?)(?=[,.;])", text[end : end + 120])
+    if match:
+        head = " ".join(match.group(1).split()[:5])
+        if re.search(rf"\b(?:{ROLE_NOUNS})\b", head, re.IGNORECASE):
+            return match.group(1).strip()
     return None
 
 
@@ -1323,7 +1405,112 @@ def _acronym_definition(text: str, start: int, end: int, tokens: list[str]) -> s
     return None
 
 
-def _title_case_slice(article: _Text, start: int) -> bool:
+_CONNECTORS = {"of", "for", "and", "the", "on", "&", "to"}
+_NAME_PARTICLES = {
+    "de",
+    "da",
+    "del",
+    "della",
+    "der",
+    "den",
+    "di",
+    "do",
+    "dos",
+    "du",
+    "van",
+    "von",
+    "bin",
+    "ibn",
+    "al",
+    "el",
+    "la",
+    "le",
+    "ter",
+    "zu",
+}
+_ORG_NOUNS = (
+    "agency|authority|institute|broadcaster|regulator|operator|union|party|company|firm|group|"
+    "bank|newspaper|daily|outlet|channel|network|office|ministry|movement|alliance|coalition"
+)
+_NOT_ORGANISATION = {
+    "GDP",
+    "CEO",
+    "CFO",
+    "AI",
+    "IT",
+    "TV",
+    "PM",
+    "MP",
+    "EV",
+    "EVs",
+    "LNG",
+    "IPO",
+    "HIV",
+    "AIDS",
+    "COVID",
+    "ID",
+    "DNA",
+    "OK",
+    "PhD",
+    "NGO",
+    "NGOs",
+    "CO2",
+}
+
+
+def _trim(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    while words and words[-1][0].lower() in _CONNECTORS:
+        words = words[:-1]
+    return words
+
+
+def _org_suffix(tokens: list[str]) -> bool:
+    return tokens[-1] in ORG_SUFFIXES or " ".join(tokens[-2:]) in ORG_SUFFIXES
+
+
+def _is_role_word(token: str) -> bool:
+    """A capitalised occupation standing before a name ("Seismologist Naci Gorur")."""
+    return token[:1].isupper() and bool(re.fullmatch(rf"(?:{ROLE_NOUNS})", token.lower()))
+
+
+def _organisation_by_context(text: str, start: int, end: int, tokens: list[str]) -> str | None:
+    """An organisation the surrounding words declare: 'the GDL union', 'weather agency AEMET',
+    'Eurostat, the EU statistics office', 'Full Name (ACRONYM)', 'at XTB'."""
+    if len(tokens) > 5 or any(t in _NOT_ORGANISATION for t in tokens):
+        return None
+    acronym = _acronym_definition(text, start, end, tokens)
+    if acronym:
+        return acronym
+    name = " ".join(tokens)
+    if re.match(rf"\s+(?:{_ORG_NOUNS})\b", text[end : end + 16]):
+        return name
+    if re.search(rf"\b(?:{_ORG_NOUNS}),?\s+$", text[max(0, start - 20) : start]):
+        return name
+    if re.match(
+        rf",\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{_ORG_NOUNS})(?:\s+(?:of|for)\s+[^,.;]+)?[,.;]",
+        text[end : end + 80],
+    ):
+        return name
+    single = len(tokens) == 1 and re.fullmatch(r"[A-Z][A-Z0-9&-]{1,8}", tokens[0])
+    if single and re.search(r"\bat\s+$", text[max(0, start - 4) : start]):
+        return name
+    return None
+
+
+def _surname_recurs(text: str, surname: str, start: int, end: int) -> bool:
+    """The last name also appears on its own: news style for a person named in full once."""
+    surname = surname.rstrip(".,’'")
+    if len(surname) < 3:
+        return False
+    for match in re.finditer(rf"(?<![\w’'-]){re.escape(surname)}(?![\w-])", text):
+        if match.start() >= end or match.end() <= start:
+            before = _word_before(text, match.start())
+            if (
+                not _is_capitalised(before)
+                or _sentence_start(text, match.start())
+                or before in TITLE_HEADS
+            ):
+                return True
     return False
 
 

@@ -206,6 +206,7 @@ def _states(overrides: dict) -> list[Actor]:
                 code=country.alpha_2,
                 demonyms=tuple(extra.get("demonyms") or ()),
                 capitals=tuple(extra.get("capitals") or ()),
+                unless_next=tuple(extra.get("unless_next") or ()),
             )
         )
     return states

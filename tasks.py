@@ -70,3 +70,25 @@ def test(c, k="", browser=True):
     if not browser:
         args += ["-m", "not browser"]
     c.run(" ".join(f"'{a}'" if " " in a else a for a in args), pty=False)
+
+
+@task(
+    help={
+        "review": "list the new actors found in the articles (the default)",
+        "accept": "add this candidate to vocab/actors.yaml",
+        "content": "content folder holding the review list (default content/)",
+    }
+)
+def actors(c, review=True, accept="", content="content"):
+    """Review new actors found by ingest, or accept one into the vocabulary."""
+    from newsdigest.cli import run_actors
+
+    run_actors(Path(content), accept=accept)
+
+
+@task
+def evaluate(c):
+    """Score the tagger on the labelled evaluation set (tests/eval/)."""
+    from newsdigest.evaluate import main
+
+    raise SystemExit(main())

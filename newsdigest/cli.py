@@ -61,3 +61,15 @@ def run_serve(output: Path, port: int) -> None:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
+
+
+def run_actors(content: Path, *, accept: str = "") -> None:
+    from newsdigest import tag
+
+    review_list = content / "candidates.yaml"
+    if accept:
+        if not tag.accept(accept, candidates_path=review_list):
+            _fail(f"{accept!r} is not on the review list {review_list}, or is already in the vocabulary")
+        print(f"accepted {accept!r} into vocab/actors.yaml; the next build tags it as a known actor")
+        return
+    tag.review(candidates_path=review_list)

@@ -83,11 +83,13 @@ _PARSER = lxml.html.HTMLParser(
     collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")  # never text; lxml chokes on some
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     """Parse page text into an lxml tree; None for an empty page."""
     html = _XML_DECLARATION.sub("", html.lstrip("\ufeff"), count=1)
+    html = _CONTROL.sub("", html)
     if not html.strip():
         return None
     try:

@@ -306,6 +306,11 @@ def test_empty_and_odd_inputs():
         extract_body('<?xml version="1.0" encoding="utf-8"?><html><body><p>x</p></body></html>')
         is not None
     )
+    paragraph = "<p>A paragraph\x01 of the article that is long enough to be kept as text.</p>"
+    page = extract_page(
+        f"<html><head><title>T\x00itle</title></head><body>{paragraph * 3}</body></html>"
+    )
+    assert page.title == "Title" and page.body.startswith("A paragraph of the article")
     page = extract_page("<html><head><title>Only a title</title></head><body></body></html>")
     assert page.title == "Only a title" and page.body == ""
 

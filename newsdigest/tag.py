@@ -519,7 +519,6 @@ _NOT_NAME = {
     "October",
     "November",
     "December",
-    "Under",
     "According",
     "Asked",
     "Speaking",
@@ -562,8 +561,6 @@ _NOT_NAME = {
     "Police",
     "Health",
     "Environmental",
-    "Several",
-    "Under",
     "Great",
     "Acting",
     "Former",
@@ -638,7 +635,7 @@ _NOUN_ATTRIBUTION_AFTER = re.compile(
 )
 _VERB_AFTER = re.compile(rf"^[,.!?…]?\s*[—–-]?\s*(?:{_VERB})\b", re.I)
 _SENTENCE_BREAK = re.compile(
-    r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9" + _UPPER + "])|\n\s*\n"
+    r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9" + _UPPER + "])|\n\\s*\n"
 )
 _ABBREVIATION_END = re.compile(
     r"(?:\b[A-Z]|U\.S|U\.K|U\.N|E\.U|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|"
@@ -780,18 +777,16 @@ class Tagger:
         if after and after.lower().rstrip(".,") in {w.lower() for w in actor.unless_next}:
             return False
         single_word = " " not in form_text and "." not in form_text
-        if mode == "surname":
-            if actor.name not in seen_full and before not in TITLE_HEADS:
-                return False
+        if mode == "surname" and actor.name not in seen_full and before not in TITLE_HEADS:
+            return False
         if actor.kind == "person" and single_word:
             # "Lara Trump", "bin Salman": a different person who shares the name.
             if (
                 _is_capitalised(before)
                 and before not in TITLE_HEADS
                 and not _sentence_start(text, start)
-            ):
-                if not in_title_case:
-                    return False
+            ) and not in_title_case:
+                return False
             if re.match(r"\s*(?:bin|ibn|al|de|van|von|da)\s", text[start - 5 : start] + " "):
                 return False
             if re.match(r"\s+Jr\b", text[end:]):
@@ -799,20 +794,16 @@ class Tagger:
         if actor.kind == "state":
             if mode == "demonym":
                 return True
-            if mode == "capital":
-                if before.lower() in _PLACE_PREPOSITIONS or re.match(
-                    r"-\w|,? D\.?C\b|\s+state\b", text[end:]
-                ):
-                    return False
+            if mode == "capital" and (
+                before.lower() in _PLACE_PREPOSITIONS
+                or re.match(r"-\w|,? D\.?C\b|\s+state\b", text[end:])
+            ):
+                return False
             # "Gulf of Mexico", "University of Washington": part of a longer name.
             match = re.search(
                 rf"({UPPER}[\w’'-]*)\s+of\s+(?:the\s+)?$", text[max(0, start - 40) : start]
             )
-            if (
-                match
-                and match.group(1) not in _OF_GOVERNMENT
-                and not (match.group(1) in TITLE_HEADS)
-            ):
+            if match and match.group(1) not in _OF_GOVERNMENT and match.group(1) not in TITLE_HEADS:
                 return False
             if single_word and not in_title_case and form_text.upper() != form_text:
                 if (
@@ -1213,6 +1204,12 @@ class _Text:
     def __init__(self, title: str, body: str):
         title = " ".join(_plain(html.unescape(title)).split())
         body = _plain(body).strip()
+        head = re.split(r"\n\s*\n", body, maxsplit=2)
+        for i, paragraph in enumerate(head[:2]):
+            if title and " ".join(paragraph.split()).lower() == title.lower():
+                # the headline repeated at the top of the body (after a byline, perhaps)
+                body = "\n\n".join(head[:i] + head[i + 1 :]).strip()
+                break
         self.text = title + "\n\n" + body
         self.title_end = len(title)
         paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
@@ -1372,9 +1369,14 @@ def _apposition_role(text: str, end: int) -> str | None:
 
 
 def _role_before(text: str, start: int) -> str | None:
-    """ "chief executive Margit Solberg", "Its parliamentary leader, Ingrid Hansen"."""
+    """"chief executive Margit Solberg", "Its parliamentary leader, Ingrid Hansen",
+    "head of human resources, Martin Seiler"."""
     head = text[max(0, start - 80) : start]
-    match = re.search(r"((?:[a-z][\w-]*\s+){0,3}(?:" + ROLE_NOUNS + r"))s?,?\s+$", head)
+    match = re.search(
+        r"(?<![\w’'])((?:[a-z][\w-]*\s+){0,3}(?:" + ROLE_NOUNS + r")s?"
+        r"(?:\s+(?:of|for|at)(?:\s+[a-z][\w-]*){1,3})?),?\s+$",
+        head,
+    )
     if match:
         return match.group(1).strip()
     return None
@@ -1385,7 +1387,7 @@ def _speech_next_to(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 12) : start]
     return bool(
         re.match(rf"\s+(?:\w+ly\s+)?{_VERB}\b", after) or re.match(r"’s?\s", after) and False
-    ) or bool(re.search(rf"\b(?:said|says|told|added|wrote|according to)\s+$", before))
+    ) or bool(re.search(r"\b(?:said|says|told|added|wrote|according to)\s+$", before))
 
 
 def _acronym_definition(text: str, start: int, end: int, tokens: list[str]) -> str | None:

@@ -168,9 +168,12 @@ def _forms(actors: dict[str, Actor]) -> dict[str, list[Form]]:
             add(capital, actor, "capital")
         if actor.kind == "person":
             surname = person_surname(actor.name)
-            if surname and surname not in forms:
-                add(surname, actor, "surname")
-            elif surname and all(f.mode == "surname" for f in forms[surname]):
+            if (
+                surname
+                and surname not in forms
+                or surname
+                and all(f.mode == "surname" for f in forms[surname])
+            ):
                 add(surname, actor, "surname")
     return forms
 

@@ -29,13 +29,67 @@ def ingest(c, seeds="seeds", content="content", strict=False, force=False):
         "output": "folder for the site (default output/)",
         "strict": "exit non-zero when any seed failed",
         "force": "regenerate every article, overwriting editors' changes",
+        "production": "absolute links and analytics from publish.toml, no drafts",
     }
 )
-def build(c, seeds="seeds", content="content", output="output", strict=False, force=False):
+def build(
+    c,
+    seeds="seeds",
+    content="content",
+    output="output",
+    strict=False,
+    force=False,
+    production=False,
+):
     """Ingest, then render the site with Pelican."""
     from newsdigest.cli import run_build
 
-    run_build(Path(seeds), Path(content), Path(output), strict=strict, force=force)
+    run_build(
+        Path(seeds),
+        Path(content),
+        Path(output),
+        strict=strict,
+        force=force,
+        production=production,
+    )
+
+
+@task(
+    help={
+        "target": "a target of publish.toml (default: its default_target)",
+        "dry_run": "build and check, then show what would change; change nothing",
+        "rollback": "switch the target back to its previous release (no build)",
+        "force": "publish even when the site is much smaller than the one online",
+        "strict": "refuse when any seed failed",
+        "seeds": "folder of raw articles (default seeds/)",
+        "content": "folder for the Markdown articles (default content/)",
+        "output": "folder for the site (default output/)",
+    }
+)
+def publish(
+    c,
+    target="",
+    dry_run=False,
+    rollback=False,
+    force=False,
+    strict=False,
+    seeds="seeds",
+    content="content",
+    output="output",
+):
+    """Build with production settings, check the site, and deploy it to a target."""
+    from newsdigest.cli import run_publish
+
+    run_publish(
+        Path(seeds),
+        Path(content),
+        Path(output),
+        target=target,
+        dry_run=dry_run,
+        rollback=rollback,
+        force=force,
+        strict=strict,
+    )
 
 
 @task(help={"output": "folder to remove (default output/)"})

@@ -31,17 +31,64 @@ def run_ingest(seeds: Path, content: Path, *, strict: bool = False, force: bool 
 
 
 def run_build(
-    seeds: Path, content: Path, output: Path, *, strict: bool = False, force: bool = False
+    seeds: Path,
+    content: Path,
+    output: Path,
+    *,
+    strict: bool = False,
+    force: bool = False,
+    production: bool = False,
 ):
     from newsdigest.site import build_site
 
+    settings = _production_settings() if production else {}
     report = run_ingest(seeds, content, strict=strict, force=force)
     try:
-        build_site(content, output)
+        build_site(content, output, **settings)
     except LockedError as error:
         _fail(str(error))
     print(f"build: site written to {output}/")
     return report
+
+
+def _production_settings() -> dict:
+    from newsdigest.publish import PublishError, load_config, production_settings
+
+    try:
+        return production_settings(load_config())
+    except PublishError as error:
+        _fail(str(error))
+
+
+def run_publish(
+    seeds: Path,
+    content: Path,
+    output: Path,
+    *,
+    target: str = "",
+    dry_run: bool = False,
+    rollback: bool = False,
+    force: bool = False,
+    strict: bool = False,
+) -> None:
+    from newsdigest import publish
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        if rollback:
+            publish.rollback(target or None, dry_run=dry_run)
+        else:
+            publish.publish(
+                seeds,
+                content,
+                output,
+                target_name=target or None,
+                dry_run=dry_run,
+                force=force,
+                strict=strict,
+            )
+    except (publish.PublishError, LockedError) as error:
+        _fail(f"not published: {error}", 2)
 
 
 def run_clean(output: Path) -> None:

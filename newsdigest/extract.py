@@ -19,14 +19,17 @@ Who does what:
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
+import warnings
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urljoin, urlsplit
 
 import lxml.html
+from dateutil import parser as dateutil_parser
 from lxml import etree
 from trafilatura import bare_extraction
 
@@ -177,17 +180,17 @@ def read_metadata(tree, url: str | None = None) -> Metadata:
     def first(*values):
         for value in values:
             if isinstance(value, str) and value.strip():
-                return " ".join(value.split())
+                # JSON-LD strings never went through the HTML parser: "&#8216;" is still there
+                return " ".join(html_lib.unescape(value).split())
         return None
 
     site_name = first(
-        ld.get("publisher"),
-        meta_tags.get("og:site_name"),
-        meta_tags.get("application-name"),
-        meta_tags.get("twitter:site")
-        if not (meta_tags.get("twitter:site") or "").startswith("@")
-        else None,
-    )
+        *(
+            name
+            for name in (ld.get("publisher"), meta_tags.get("og:site_name"))
+            if name and not name.strip().startswith("@") and not _is_web_url(name)
+        )
+    )  # a "@handle" or a bare URL is not the outlet's name
     h1 = tree.xpath("//h1")
     h1_text = _text(h1[0]) if h1 else None
     html_title = tree.xpath("//head/title")
@@ -435,11 +438,19 @@ def _visible_bylines(tree) -> list[str]:
     return names
 
 
+VISIBLE_DATE_XPATH = etree.XPath(
+    '//*[@itemprop="datePublished"] | //time | //*[contains(@class, "date") or '
+    'contains(@class, "publish") or contains(@class, "posted") or contains(@class, "time")]'
+)
+
+
 def _visible_times(tree) -> list[str]:
-    """Datetimes from <time> elements and itemprop="datePublished", in page order."""
+    """Datetimes shown on the page (<time>, dateline elements), in page order, no updates."""
     values = []
-    for node in tree.xpath('//*[@itemprop="datePublished"] | //time[@datetime]')[:4]:
-        values.append(node.get("datetime") or node.get("content") or _text(node))
+    for node in VISIBLE_DATE_XPATH(tree)[:12]:
+        value = node.get("datetime") or node.get("content") or _text(node)
+        if value and len(value) <= 80 and not re.match(r"\W*(?:updated|modified)", value, re.I):
+            values.append(value)
     return values
 
 
@@ -448,6 +459,7 @@ BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|de|door|av|af|автор|от
 PLACEHOLDER_AUTHOR = re.compile(
     r"\b(?:staff|admin|administrator|editor|editors|editorial|desk|newsroom|team|"
     r"reporter|reporters|correspondent|correspondents|contributor|contributors|guest|"
+    r"writer|writers|columnist|columnists|photographer|producer|business|"
     r"anonymous|unknown|agency|agencies|wire|wires|press|associated|reuters|afp|"
     r"bureau|news|media|online|digital|web|redaktion|rédaction|redacción|redação|"
     r"редакция|service|services|official|group|inc|ltd|llc|company|sponsored|partner)\b",
@@ -471,8 +483,11 @@ def _is_person_name(name: str, site_name: str | None) -> bool:
     """A real person's name: two to five words of letters, not a desk, agency or the outlet."""
     if not name or PLACEHOLDER_AUTHOR.search(name):
         return False
-    if site_name and name.casefold() in site_name.casefold():
-        return False
+    if site_name:
+        site_words = set(_fold(site_name).split()) - {"the"}
+        name_words = set(_fold(name).split())
+        if name_words <= set(_fold(site_name).split()) or (site_words and site_words <= name_words):
+            return False  # the outlet itself, or "CNN Business" on CNN
     words = name.split()
     if not 2 <= len(words) <= 5:
         return False
@@ -523,30 +538,74 @@ def _join_names(names: list[str]) -> str | None:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+# offsets of the zone abbreviations that mean one thing only; others ("IST") stay unresolved
+ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200,
+    "EEST": 10800, "MSK": 10800, "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000,
+    "MST": -25200, "MDT": -21600, "PST": -28800, "PDT": -25200, "JST": 32400, "KST": 32400,
+}  # fmt: skip
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# the parser knows English month names only; numeric dates must not be ambiguous
+DAY_AND_MONTH = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}|\b{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I
+)
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
+CLOCK = re.compile(r"\b\d{1,2}:\d\d\b")
+
+
 def _iso_date(value) -> str | None:
-    """A declared date as ISO 8601, keeping the timezone it was declared with."""
+    """A declared date as ISO 8601, keeping the timezone it was declared with.
+
+    ISO 8601 and RFC 2822 dates are read exactly; anything else (a visible
+    "Published 10:02 AM EST Nov 19, 2019") only when it names a year and a month.
+    """
     if not isinstance(value, str):
         return None
     value = value.strip()
-    if not value:
+    if not value or len(value) > 80:
         return None
     candidate = value.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", value) else value
     candidate = re.sub(r"(\.\d{1,6})\d*", r"\1", candidate)  # fromisoformat takes at most micro
     candidate = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", candidate)
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", candidate):
+        return candidate if 1900 <= int(candidate[:4]) <= 2100 else None
+    parsed = None
     try:
         parsed = datetime.fromisoformat(candidate)
     except ValueError:
-        parsed = None
-    if parsed is None:
         try:
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
-            return None
-    if re.fullmatch(r"\d{4}-\d\d-\d\d", candidate):
-        return candidate
-    if not 1900 <= parsed.year <= 2100:
+            parsed = _loose_date(value)
+    if parsed is None or not 1900 <= parsed.year <= 2100:
         return None
-    return parsed.isoformat()
+    if not isinstance(parsed, datetime):
+        return parsed.isoformat()
+    return parsed.replace(microsecond=0).isoformat()
+
+
+def _loose_date(value: str) -> datetime | date | None:
+    """A date written for readers; None unless it names day, month and year."""
+    if not YEAR.search(value):
+        return None  # the parser would fill a missing part with today's
+    numeric = NUMERIC_DATE.search(value)
+    if numeric:
+        first, second = int(numeric.group(1)), int(numeric.group(2))
+        if first <= 12 and second <= 12:
+            return None  # 05/10/2018: May or October, depending on the country
+        day_first = first > 12
+    elif DAY_AND_MONTH.search(value):
+        day_first = False
+    else:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zones it cannot resolve are left out, not guessed
+            parsed = dateutil_parser.parse(value, fuzzy=True, tzinfos=ZONES, dayfirst=day_first)
+    except Exception:  # the parser raises several kinds on odd text
+        return None
+    return parsed if CLOCK.search(value) else parsed.date()
 
 
 def _language(tree, meta_tags: dict[str, str], ld: dict) -> str | None:

@@ -347,3 +347,26 @@ def test_any_link_or_image_stays_safe(href, label):
         HOSTILE.replace("{article}", ARTICLE_TEXT + extra), url="https://council.example.com/n/1"
     )
     _assert_safe(page.body)
+
+
+def _with_dateline(dateline: str) -> str:
+    return (
+        "<html><head><title>Bridge opens</title></head><body><article><h1>Bridge opens</h1>"
+        f'<div class="publish-date">{dateline}</div>{ARTICLE_TEXT}</article></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("dateline", "expected"),
+    [
+        ("Published 10:02 AM EST Nov 19, 2019", "2019-11-19T10:02:00-05:00"),
+        ("20 November 2026", "2026-11-20"),
+        ("25/10/2018 14:00", "2018-10-25T14:00:00"),  # day first: 25 cannot be a month
+        ("05/10/2018", None),  # May or October: not guessed
+        ("November 2019", None),  # no day: not filled in with today's
+        ("12 de outubro de 2018", None),  # a month name the parser does not know
+        ("Updated Nov 21, 2019", None),  # an update is not the publication date
+    ],
+)
+def test_visible_dateline(dateline, expected):
+    assert extract_page(_with_dateline(dateline)).date == expected

@@ -16,6 +16,7 @@ Also the editors' review list of new actors (`write_review_list`, `review`,
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import sys
@@ -172,6 +173,11 @@ ROLE_NOUNS = (
     "worker|driver|pilot|actor|actress|singer|artist|writer|historian|scholar|fellow|"
     "coordinator|administrator|vice-president|vice president|treasurer|auditor|inspector|"
     "agent|detective|consultant|specialist|lecturer|dean|principal|planetary scientist"
+)
+_ROLE_WORDS = {w.split()[-1] for w in ROLE_NOUNS.split("|")}
+_ROLE_BEFORE = re.compile(
+    r"(?<![\w’'])((?:[a-z][\w-]*\s+){0,3}(?:" + ROLE_NOUNS + r")s?"
+    r"(?:\s+(?:of|for|at)(?:\s+[a-z][\w-]*){1,3})?),?\s+$"
 )
 _ROLE_NOUN = re.compile(rf"\b(?:{ROLE_NOUNS})s?\b", re.IGNORECASE)
 SPEECH_VERBS = (
@@ -787,16 +793,18 @@ class Tagger:
                 and not _sentence_start(text, start)
             ) and not in_title_case:
                 return False
-            if re.match(r"\s*(?:bin|ibn|al|de|van|von|da)\s", text[start - 5 : start] + " "):
+            if re.match(
+                r"\s*(?:bin|ibn|al|de|van|von|da)\s", text[max(0, start - 5) : start] + " "
+            ):
                 return False
-            if re.match(r"\s+Jr\b", text[end:]):
+            if re.match(r"\s+Jr\b", text[end : end + 5]):
                 return False
         if actor.kind == "state":
             if mode == "demonym":
                 return True
             if mode == "capital" and (
                 before.lower() in _PLACE_PREPOSITIONS
-                or re.match(r"-\w|,? D\.?C\b|\s+state\b", text[end:])
+                or re.match(r"-\w|,? D\.?C\b|\s+state\b", text[end : end + 8])
             ):
                 return False
             # "Gulf of Mexico", "University of Washington": part of a longer name.
@@ -839,13 +847,25 @@ class Tagger:
         for match in _SEQUENCE.finditer(text):
             if article.title_case and match.start() < article.title_end:
                 continue  # every word of a Title Case headline is capitalised: no evidence there
-            inside = [m for (s, e), m in spans if match.start() <= s and e <= match.end()]
+            word = match.group()
+            if word in _NOT_NAME:
+                continue  # a lone "The", "However", "Monday"
+            if (
+                word.isalpha()
+                and not word.isupper()
+                and not _ORG_NEARBY.search(text, max(0, match.start() - 22), match.end() + 40)
+            ):
+                continue  # a lone capitalised word is a new actor only with an organisation noun by it
+            first = bisect.bisect_left(taken, (match.start(), 0))
+            last = bisect.bisect_left(taken, (match.end(), 0))
+            inside = [m for (s, e), m in spans[first:last] if e <= match.end()]
             longer = inside and self._longer_organisation(text, match.start(), match.end(), inside)
             if longer:
                 found.append(longer)
                 swallowed.update(id(m) for m in inside)
                 continue
-            for start, end in _free_parts(match.start(), match.end(), taken, text):
+            overlapping = taken[max(0, first - 1) : last]
+            for start, end in _free_parts(match.start(), match.end(), overlapping, text):
                 found.extend(self._classify(article, start, end))
         # Names found in the body also count where a Title Case headline repeats them.
         if article.title_case and found:
@@ -891,7 +911,7 @@ class Tagger:
                 )
         # Drop leading words that cannot start a name ("The", "However", weekday names),
         # unless a role noun stands before them ("spokesperson He Yadong").
-        after_role = bool(_role_before(text, start))
+        after_role = words[0][0] in _NOT_NAME and bool(_role_before(text, start))
         if not after_role:
             while words and (words[0][0] in _NOT_NAME or words[0][0].lower() in _CONNECTORS):
                 if words[0][0] in TITLE_HEADS:
@@ -1309,7 +1329,7 @@ def _free_parts(
 ) -> list[tuple[int, int]]:
     """The parts of [start, end) not covered by known actor mentions."""
     parts, cursor = [], start
-    for s, e in sorted(taken):
+    for s, e in taken:
         if e <= start or s >= end:
             continue
         if s > cursor:
@@ -1369,14 +1389,16 @@ def _apposition_role(text: str, end: int) -> str | None:
 
 
 def _role_before(text: str, start: int) -> str | None:
-    """"chief executive Margit Solberg", "Its parliamentary leader, Ingrid Hansen",
+    """ "chief executive Margit Solberg", "Its parliamentary leader, Ingrid Hansen",
     "head of human resources, Martin Seiler"."""
     head = text[max(0, start - 80) : start]
-    match = re.search(
-        r"(?<![\w’'])((?:[a-z][\w-]*\s+){0,3}(?:" + ROLE_NOUNS + r")s?"
-        r"(?:\s+(?:of|for|at)(?:\s+[a-z][\w-]*){1,3})?),?\s+$",
-        head,
-    )
+    tail_words = head.rstrip(", ").rsplit(None, 5)[-5:]
+    if not any(
+        w.lower().rstrip("s,") in _ROLE_WORDS or w.lower().rstrip(",") in _ROLE_WORDS
+        for w in tail_words
+    ):
+        return None
+    match = _ROLE_BEFORE.search(head)
     if match:
         return match.group(1).strip()
     return None
@@ -1434,6 +1456,7 @@ _ORG_NOUNS = (
     "agency|authority|institute|broadcaster|regulator|operator|union|party|company|firm|group|"
     "bank|newspaper|daily|outlet|channel|network|office|ministry|movement|alliance|coalition"
 )
+_ORG_NEARBY = re.compile(rf"\b(?:{_ORG_NOUNS})\b")
 _NOT_ORGANISATION = {
     "GDP",
     "CEO",

@@ -1,0 +1,220 @@
+"""The tagger on real text: the sample seed, matching rules, quotes, and the review list."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from newsdigest.tag import Tagger, accept, load_review_list, review, write_review_list
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "tests" / "eval" / "articles" / "s000_630b42074d3af39e.txt"
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    return Tagger.load()
+
+
+def seed_article() -> tuple[str, str]:
+    from newsdigest.clean import clean
+    from newsdigest.read import read_seed
+
+    article = clean(read_seed(SEED))
+    return article.title, article.body
+
+
+def test_seed_is_tagged_with_its_actors_topics_and_quotes(tagger):
+    tags = tagger.tag(*seed_article())
+    for actor in [
+        "Alexander Grushko",
+        "Donald Trump",
+        "Vladimir Putin",
+        "Volodymyr Zelensky",
+        "NATO",
+        "Russia",
+        "Ukraine",
+        "United States",
+    ]:
+        assert actor in tags.actors
+    assert {"armed conflict", "diplomacy"} <= set(tags.topics)
+    speakers = {q.text: q.speaker for q in tags.quotes}
+    assert speakers["We need solid guarantees"] == "Alexander Grushko"
+    assert speakers["We want to see if we can bring that war to an end"] == "Donald Trump"
+    assert [c.name for c in tags.candidates] == ["Alexander Grushko"]
+    assert tags.candidates[0].role == "Deputy Foreign Minister"
+    assert "Grushko" in tags.candidates[0].context
+
+
+def test_actors_are_canonical_unique_and_headline_first(tagger):
+    tags = tagger.tag(
+        "Putin Meets Xi in Moscow",
+        "President Vladimir Putin hosted Chinese leader Xi Jinping. Putin’s aides said Putin and Xi "
+        "talked for hours.",
+    )
+    assert tags.actors[:2] == ["Vladimir Putin", "Xi Jinping"]
+    assert len(tags.actors) == len(set(tags.actors))
+
+
+def test_case_matters_for_us_and_the_country(tagger):
+    assert "United States" not in tagger.tag("Talks", "Let us be clear, he told us.").actors
+    assert (
+        "United States" in tagger.tag("Talks", "US officials said the U.S.-led plan works.").actors
+    )
+
+
+def test_markdown_escapes_and_possessives(tagger):
+    tags = tagger.tag("Talks", r"Ukraine’s army and the U\.S\. \*said\* Zelensky's plan works.")
+    assert {"Ukraine", "United States", "Volodymyr Zelensky"} <= set(tags.actors)
+
+
+def test_a_single_demonym_is_weaker_evidence_than_a_name(tagger):
+    assert "Russia" not in tagger.tag("Talks", "A Russian official spoke to reporters.").actors
+    two = tagger.tag("Talks", "A Russian official said Russian troops would stay.")
+    assert "Russia" in two.actors
+
+
+def test_washington_is_the_country_only_as_an_actor(tagger):
+    assert "United States" in tagger.tag("Talks", "Washington warned Tehran on Monday.").actors
+    assert "United States" not in tagger.tag("Talks", "The talks were held in Washington.").actors
+    assert "United States" not in tagger.tag("Talks", "The Washington Post reported it.").actors
+
+
+def test_the_alliance_is_not_nato(tagger):
+    assert "NATO" not in tagger.tag("Talks", "Members of the alliance met in Brussels.").actors
+
+
+def test_names_that_mean_something_else(tagger):
+    text = "Fires burned in the Amazon rainforest. Jordan Henderson scored twice, Henderson said."
+    tags = tagger.tag("Sport", text)
+    assert "Amazon" not in tags.actors and "Jordan" not in tags.actors
+    assert "Jordan Henderson" in tags.actors
+    assert "United States" not in tagger.tag("Tennis", "She won the US Open title again.").actors
+
+
+def test_surname_alone_only_after_the_full_name(tagger):
+    before = tagger.tag(
+        "Talks", "Nagel said rates would stay. Later, Joachim Nagel of the Bundesbank spoke."
+    )
+    assert before.actors.count("Joachim Nagel") <= 1
+    tags = tagger.tag("Talks", "Chancellor Merz spoke in Berlin. Merz said talks would go on.")
+    assert "Friedrich Merz" in tags.actors
+
+
+def test_two_people_sharing_a_surname(tagger):
+    body = (
+        'Finance Minister Erik Hansen presented the budget. "It is responsible," Hansen said.\n\n'
+        'The opposition leader, Ingrid Hansen, was unimpressed. "It is not enough," Hansen told reporters.'
+    )
+    speakers = {q.text: q.speaker for q in tagger.tag("Budget", body).quotes}
+    assert speakers["It is responsible"] == "Erik Hansen"
+    assert speakers["It is not enough"] == "Ingrid Hansen"
+
+
+def test_he_and_she_go_to_the_right_person(tagger):
+    body = (
+        "Italian Prime Minister Giorgia Meloni met French President Emmanuel Macron in Rome. "
+        'Meloni said the talks went well. "We agree on most things," she said. '
+        'Macron was more cautious. "There is work to do," he said.'
+    )
+    speakers = {q.text: q.speaker for q in tagger.tag("Talks", body).quotes}
+    assert speakers == {
+        "We agree on most things": "Giorgia Meloni",
+        "There is work to do": "Emmanuel Macron",
+    }
+
+
+def test_new_people_and_organisations_are_candidates(tagger):
+    body = (
+        "Trade Minister Anika Varga said the Nordic Grid Authority would publish its plan. "
+        '"We are ready," Varga said.'
+    )
+    tags = tagger.tag("Energy plan", body)
+    candidates = {c.name: c for c in tags.candidates}
+    assert (
+        candidates["Anika Varga"].kind == "person"
+        and candidates["Anika Varga"].role == "Trade Minister"
+    )
+    assert candidates["Nordic Grid Authority"].kind == "organisation"
+    assert tags.quotes[0].speaker == "Anika Varga"
+
+
+def test_a_title_case_headline_is_no_evidence_of_a_name(tagger):
+    tags = tagger.tag("Markets Slide As Investors Weigh Rates", "Stocks fell on Monday.")
+    assert tags.actors == [] and tags.candidates == []
+
+
+def test_topics_need_more_than_a_passing_word(tagger):
+    assert tagger.tag("Notes", "The weather was fine and the war was far away.").topics == []
+    tags = tagger.tag(
+        "Central bank holds interest rates",
+        "The central bank kept interest rates unchanged as inflation eased, and policymakers "
+        "signalled a rate cut later in the year.",
+    )
+    assert tags.topics[0] == "central banks"
+
+
+def test_vocabulary_metadata_for_the_site(tagger):
+    topic = tagger.topic("armed conflict")
+    assert topic.slug == "armed-conflict" and topic.iptc == "medtop:20000056"
+    assert topic.parent == "conflict-war-and-peace"
+    assert tagger.actor("NATO").kind == "organisation"
+    assert tagger.actor("Vladimir Putin").role == "President of Russia"
+    russia = tagger.actor("Russia")
+    assert russia.kind == "state" and russia.code == "RU"
+    assert tagger.actor("Nobody Inparticular") is None
+    assert len([a for a in tagger.vocabulary.actors.values() if a.kind != "state"]) >= 150
+
+
+def test_review_list_end_to_end(tmp_path):
+    vocab = tmp_path / "vocab"
+    shutil.copytree(ROOT / "vocab", vocab)
+    tagger = Tagger.load(vocab)
+    tags = tagger.tag(*seed_article())
+    candidates_file = vocab / "candidates.yaml"
+    assert write_review_list({"000_630b42074d3af39e.txt": tags.candidates}, candidates_file) == 1
+    entries = load_review_list(candidates_file)
+    assert entries[0]["name"] == "Alexander Grushko"
+    assert entries[0]["articles"] == ["000_630b42074d3af39e.txt"]
+
+    printed = tmp_path / "review.txt"
+    with printed.open("w") as out:
+        assert review(candidates_file, vocab, out=out) == 1
+    text = printed.read_text()
+    assert "(person; Deputy Foreign Minister)" in text
+    assert "according to Deputy Foreign Minister Alexander Grushko" in text
+    assert "000_630b42074d3af39e.txt" in text
+
+    assert accept("Alexander Grushko", candidates_file, vocab)
+    retagged = Tagger.load(vocab)
+    assert retagged.fingerprint != tagger.fingerprint
+    assert retagged.actor("Alexander Grushko").role == "Deputy Foreign Minister"
+    tags = retagged.tag(*seed_article())
+    assert "Alexander Grushko" in tags.actors and tags.candidates == []
+    with printed.open("w") as out:
+        assert review(candidates_file, vocab, out=out) == 0
+
+
+def test_fingerprint_follows_the_vocabulary_bytes(tmp_path):
+    vocab = tmp_path / "vocab"
+    shutil.copytree(ROOT / "vocab", vocab)
+    first = Tagger.load(vocab).fingerprint
+    assert Tagger.load(vocab).fingerprint == first
+    (vocab / "candidates.yaml").write_text("[]\n")  # the review list is not vocabulary
+    assert Tagger.load(vocab).fingerprint == first
+    with (vocab / "topics.yaml").open("a") as f:
+        f.write("\n# an editor's note\n")
+    assert Tagger.load(vocab).fingerprint != first
+
+
+def test_tagging_is_fast(tagger):
+    title, body = seed_article()
+    body = "\n\n".join([body] * 2)  # about 750 words
+    tagger.tag(title, body)
+    start = time.perf_counter()
+    for _ in range(50):
+        tagger.tag(title, body)
+    assert (time.perf_counter() - start) / 50 < 0.008

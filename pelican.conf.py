@@ -10,6 +10,8 @@ SITESUBTITLE = "The day's news, cleaned, tagged and digested"
 SITEURL = os.environ.get("NEWSDIGEST_SITEURL", "http://127.0.0.1:8000").rstrip("/")
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = "NEWSDIGEST_SITEURL" not in os.environ
+# Canonical links, Open Graph, JSON-LD and the sitemap always carry absolute URLs.
+CANONICAL_SITEURL = SITEURL
 
 PATH = "content"
 OUTPUT_PATH = "output"
@@ -20,7 +22,12 @@ DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 ARTICLE_TRANSLATION_ID = None
 DEFAULT_PAGINATION = 20
-PAGINATED_TEMPLATES = {"index": None, "term": None}
+PAGINATED_TEMPLATES = {"term": None}
+# Page 2 of a topic is topics/<slug>/page/2/.
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 
 # Articles live at <yyyy>/<mm>/<slug>/: date and slug never change once published.
@@ -28,15 +35,25 @@ ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
 ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
-ARCHIVES_SAVE_AS = "archives/index.html"
+ARCHIVES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
+
+# Home = the latest edition; one page per day and per month (newsdigest/pelican/editions.py).
+EDITION_URL = "editions/{date:%Y}/{date:%m}/{date:%d}/"
+EDITION_SAVE_AS = "editions/{date:%Y}/{date:%m}/{date:%d}/index.html"
+EDITION_MONTH_URL = "editions/{date:%Y}/{date:%m}/"
+EDITION_MONTH_SAVE_AS = "editions/{date:%Y}/{date:%m}/index.html"
+HOME_EARLIER_EDITIONS = 7
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 
 # Pelican's own categories, tags and authors give way to our taxonomies.
 CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
 TAG_SAVE_AS = TAGS_SAVE_AS = ""
 AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index", "archives"]
+# The home, editions, search, 404 and sitemap are written by our plugins.
+DIRECT_TEMPLATES = []
 
 # Topics and actors: one taxonomy mechanism, two declarations.
 TAXONOMIES = {
@@ -49,6 +66,7 @@ TAXONOMIES = {
         "index_save_as": "topics/index.html",
         "feed_atom": "feeds/topics/{slug}.atom.xml",
         "feed_rss": "feeds/topics/{slug}.rss.xml",
+        "vocabulary": "topic",  # slug and IPTC code from vocab/topics.yaml
     },
     "actors": {
         "singular": "actor",
@@ -59,6 +77,11 @@ TAXONOMIES = {
         "index_save_as": "actors/index.html",
         "feed_atom": "feeds/actors/{slug}.atom.xml",
         "feed_rss": "feeds/actors/{slug}.rss.xml",
+        "vocabulary": "actor",  # kind and role from vocab/actors.yaml
+        "group_by": "kind",
+        "groups": {"person": "People", "organisation": "Organisations", "state": "States"},
+        "other_group": "Not yet classified",
+        "quotes": True,  # an actor page shows what the actor said
     },
 }
 

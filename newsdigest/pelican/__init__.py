@@ -1,14 +1,48 @@
-"""Pelican plugins of newsdigest: the YAML front matter reader and the taxonomies.
+"""Pelican plugins of newsdigest, one module per concern.
+
+- reader:     the YAML front matter reader
+- articles:   per-article facts (reading time, language, safe links, XML-safe text)
+- taxonomy:   topics and actors, one mechanism declared twice (pages, indexes, feeds)
+- related:    related articles and previous/next links
+- editions:   the home page, one page per day, the archive by month
+- search:     the search index and page
+- site_files: sitemap.xml, robots.txt, 404.html
 
 Listed in `PLUGINS` of pelican.conf.py as `newsdigest.pelican`.
 """
 
+from newsdigest.pelican import editions, search, site_files, taxonomy
+from newsdigest.pelican.articles import prepare_articles
 from newsdigest.pelican.reader import add_reader, drop_disabled_markdown
-from newsdigest.pelican.taxonomy import add_generator
+from newsdigest.pelican.related import add_neighbours, add_related
 from pelican import signals
+
+
+def add_generators(pelican):
+    return (
+        taxonomy.TaxonomyGenerator,
+        editions.EditionsGenerator,
+        search.SearchGenerator,
+        site_files.SiteFilesGenerator,
+    )
+
+
+def link_articles(generators):
+    """Once every generator has its context: related articles and previous/next."""
+    taxonomies = {}
+    for generator in generators:
+        taxonomies.update(getattr(generator, "taxonomies", {}))
+    for generator in generators:
+        if isinstance(generator, taxonomy.TaxonomyGenerator):
+            articles = generator.context.get("articles", [])
+            add_related(articles, taxonomies)
+            add_neighbours(articles)
+            return
 
 
 def register():
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(drop_disabled_markdown)
-    signals.get_generators.connect(add_generator)
+    signals.article_generator_finalized.connect(prepare_articles)
+    signals.get_generators.connect(add_generators)
+    signals.all_generators_finalized.connect(link_articles)

@@ -2,28 +2,41 @@
 
 `TAXONOMIES` in the settings maps a front-matter field (`topics`, `actors`)
 to its declaration. For each, this generator turns the article's names into
-linked terms, and writes an index of all terms, a paginated page per term,
-and an Atom and an RSS feed per term, with URLs from the declaration.
+linked terms, looks each term up in the editors' vocabulary (slug, kind, role,
+IPTC code), and writes an index of all terms, a paginated page per term, and an
+Atom and an RSS feed per term, with URLs from the declaration.
+
+Every step is linear in the number of (article, term) pairs: no page loops
+over all articles.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections import Counter
 from operator import attrgetter
 
 from newsdigest.text import slugify
 from pelican.generators import Generator
 
+log = logging.getLogger(__name__)
+
+RELATED_TERMS = 10  # related terms kept per taxonomy on a term page
+TERM_QUOTES = 12  # quotes shown on an actor page
+
 
 class Term:
-    """One topic or actor: its name, slug, URLs and articles (newest first)."""
+    """One topic or actor: its name, slug, URLs, vocabulary entry and articles (newest first)."""
 
-    def __init__(self, taxonomy: Taxonomy, name: str):
+    def __init__(self, taxonomy: Taxonomy, name: str, meta: dict | None = None):
         self.taxonomy = taxonomy
         self.name = name
-        self.slug = slugify(name) or "term"
+        self.meta: dict = meta or {}
+        self.slug = str(self.meta.get("slug") or "") or slugify(name) or "term"
         self.articles: list = []
-        self.meta: dict = {}
+        self.quotes: list[tuple[str, object]] = []  # (text, article), newest first
+        self.related: dict[str, list[tuple[Term, int]]] = {}
 
     def _fill(self, pattern: str | None) -> str | None:
         return pattern.format(slug=self.slug) if pattern else None
@@ -48,6 +61,12 @@ class Term:
     def count(self) -> int:
         return len(self.articles)
 
+    @property
+    def group(self) -> str:
+        """The index group this term is listed under (its kind, for actors)."""
+        key = self.meta.get(self.taxonomy.group_by) if self.taxonomy.group_by else None
+        return str(key) if key in self.taxonomy.groups else ""
+
     def __str__(self):
         return self.name
 
@@ -58,16 +77,23 @@ class Term:
 class Taxonomy:
     """A declared taxonomy and its terms, built from the articles."""
 
-    def __init__(self, field: str, declaration: dict):
+    def __init__(self, field: str, declaration: dict, lookup=None):
         self.field = field
         self.singular = declaration.get("singular", field.rstrip("s"))
         self.title = declaration.get("title", field.title())
+        self.description = declaration.get("description", "")
         self.url = declaration.get("url", f"{field}/{{slug}}/")
         self.save_as = declaration.get("save_as", f"{field}/{{slug}}/index.html")
         self.index_url = declaration.get("index_url", f"{field}/")
         self.index_save_as = declaration.get("index_save_as", f"{field}/index.html")
         self.feed_atom = declaration.get("feed_atom", f"feeds/{field}/{{slug}}.atom.xml")
         self.feed_rss = declaration.get("feed_rss", f"feeds/{field}/{{slug}}.rss.xml")
+        # Index groups: the metadata key to group by and {value: heading}, in order.
+        self.group_by = declaration.get("group_by")
+        self.groups: dict[str, str] = dict(declaration.get("groups", {}))
+        self.other_group = declaration.get("other_group", "Others")
+        self.has_quotes = bool(declaration.get("quotes"))
+        self.lookup = lookup or (lambda name: None)
         self.terms: dict[str, Term] = {}
 
     def collect(self, articles) -> None:
@@ -84,7 +110,7 @@ class Taxonomy:
                     continue
                 term = self.terms.get(name)
                 if term is None:
-                    term = Term(self, name)
+                    term = Term(self, name, _as_dict(self.lookup(name)))
                     term = by_slug.setdefault(term.slug, term)
                     self.terms[name] = term
                 if term not in terms:
@@ -93,12 +119,37 @@ class Taxonomy:
             setattr(article, self.field, terms)
         for term in by_slug.values():
             term.articles.sort(key=attrgetter("date"), reverse=True)
+        if self.has_quotes:
+            self._collect_quotes(by_slug.values())
+
+    def _collect_quotes(self, terms) -> None:
+        """Give each term the quotes its articles attribute to it."""
+        for term in terms:
+            for article in term.articles:
+                for quote in getattr(article, "quotes", None) or []:
+                    if not isinstance(quote, dict):
+                        continue
+                    speaker = " ".join(str(quote.get("speaker") or "").split())
+                    text = str(quote.get("text") or "").strip()
+                    if text and self.terms.get(speaker) is term:
+                        term.quotes.append((text, article))
 
     @property
     def sorted_terms(self) -> list[Term]:
         """Unique terms, most articles first, then by name."""
         unique = {id(t): t for t in self.terms.values()}.values()
         return sorted(unique, key=lambda t: (-t.count, t.name.casefold()))
+
+    def grouped_terms(self, terms: list[Term]) -> list[tuple[str, str, list[Term]]]:
+        """(key, heading, terms) for each index group that has terms, in declared order."""
+        if not self.groups:
+            return [("", self.title, terms)]
+        buckets: dict[str, list[Term]] = {key: [] for key in self.groups}
+        buckets[""] = []
+        for term in terms:
+            buckets[term.group].append(term)
+        headings = {**self.groups, "": self.other_group}
+        return [(key, headings[key], items) for key, items in buckets.items() if items]
 
 
 class TaxonomyGenerator(Generator):
@@ -107,9 +158,11 @@ class TaxonomyGenerator(Generator):
     def generate_context(self):
         declarations = self.settings.get("TAXONOMIES", {})
         articles = self.context.get("articles", [])
+        vocabulary = _load_vocabulary(self.settings.get("VOCAB_PATH"))
         self.taxonomies = {}
         for field, declaration in declarations.items():
-            taxonomy = Taxonomy(field, declaration)
+            lookup = getattr(vocabulary, declaration.get("vocabulary") or "", None)
+            taxonomy = Taxonomy(field, declaration, lookup)
             taxonomy.collect(articles)
             self.taxonomies[field] = taxonomy
         for taxonomy in self.taxonomies.values():
@@ -118,16 +171,19 @@ class TaxonomyGenerator(Generator):
         self.context["taxonomies"] = self.taxonomies
 
     def generate_output(self, writer):
+        relative_urls = self.settings["RELATIVE_URLS"]
         for taxonomy in self.taxonomies.values():
             terms = taxonomy.sorted_terms
             writer.write_file(
                 taxonomy.index_save_as,
                 self.get_template("terms"),
                 self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
+                relative_urls=relative_urls,
                 taxonomy=taxonomy,
                 terms=terms,
+                groups=taxonomy.grouped_terms(terms),
                 page_name=taxonomy.index_url.rstrip("/"),
+                url=taxonomy.index_url,
             )
             template = self.get_template("term")
             for term in terms:
@@ -135,9 +191,10 @@ class TaxonomyGenerator(Generator):
                     term.save_as,
                     template,
                     self.context,
-                    relative_urls=self.settings["RELATIVE_URLS"],
+                    relative_urls=relative_urls,
                     taxonomy=taxonomy,
                     term=term,
+                    quotes=term.quotes[:TERM_QUOTES],
                     articles=term.articles,
                     paginated={"articles": term.articles},
                     template_name="term",
@@ -145,38 +202,51 @@ class TaxonomyGenerator(Generator):
                     url=term.url,
                 )
                 title = f"{taxonomy.singular.title()}: {term.name}"
-                if term.feed_atom:
-                    writer.write_feed(
-                        term.articles,
-                        self.context,
-                        term.feed_atom,
-                        feed_type="atom",
-                        feed_title=title,
-                    )
-                if term.feed_rss:
-                    writer.write_feed(
-                        term.articles,
-                        self.context,
-                        term.feed_rss,
-                        feed_type="rss",
-                        feed_title=title,
-                    )
+                for path, feed_type in ((term.feed_atom, "atom"), (term.feed_rss, "rss")):
+                    if path:
+                        writer.write_feed(
+                            term.articles,
+                            self.context,
+                            path,
+                            feed_type=feed_type,
+                            feed_title=title,
+                        )
 
 
-def _related_terms(
-    term: Term, taxonomies: dict, limit: int = 8
-) -> dict[str, list[tuple[Term, int]]]:
+def _related_terms(term: Term, taxonomies: dict) -> dict[str, list[tuple[Term, int]]]:
     """The terms of each taxonomy most often seen on this term's articles (linear in its articles)."""
     related = {}
-    for field, taxonomy in taxonomies.items():
+    for field in taxonomies:
         counts: Counter = Counter()
         for article in term.articles:
             for other in getattr(article, field, []):
                 if other is not term:
                     counts[other] += 1
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0].name.casefold()))
-        related[field] = ranked[:limit]
+        related[field] = ranked[:RELATED_TERMS]
     return related
+
+
+def _load_vocabulary(vocab_dir):
+    """The editors' vocabulary (for slugs, kinds and roles), or None when it cannot be loaded."""
+    try:
+        from newsdigest.tag import Tagger
+
+        return Tagger.load(vocab_dir or None)
+    except Exception as error:  # the site still builds, with plain slugs and no kinds
+        log.warning("vocabulary not loaded, terms get no kinds or roles: %s", error)
+        return None
+
+
+def _as_dict(entry) -> dict:
+    """A vocabulary entry (dataclass, mapping or None) as a plain dict."""
+    if entry is None:
+        return {}
+    if dataclasses.is_dataclass(entry):
+        return {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
+    if isinstance(entry, dict):
+        return dict(entry)
+    return dict(vars(entry))
 
 
 def add_generator(pelican):

@@ -1,0 +1,58 @@
+"""Related articles (those sharing the most actors and topics) and previous/next links.
+
+The terms' article lists are already an inverted index from each topic and
+actor to its articles, sorted by date. For each article and each of its terms
+only the CANDIDATE_WINDOW articles nearest in time on that term's list are
+counted, so the work is linear in the number of articles whatever the size
+of the biggest topic, never quadratic.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+RELATED_LIMIT = 5
+CANDIDATE_WINDOW = 40
+
+
+def add_related(articles, taxonomies, limit: int = RELATED_LIMIT, window: int = CANDIDATE_WINDOW):
+    """Set `article.related` to at most `limit` articles: most shared terms first, then the
+    rarer shared terms (a shared minister says more than a shared country), then nearest in time."""
+    index = {id(article): position for position, article in enumerate(articles)}
+    term_lists = {}  # id(term) -> (articles, {id(article): position in them})
+    for taxonomy in taxonomies.values():
+        for term in taxonomy.sorted_terms:
+            term_lists[id(term)] = (
+                term.articles,
+                {id(a): i for i, a in enumerate(term.articles)},
+            )
+    half = window // 2
+    for article in articles:
+        own = index[id(article)]
+        scores: dict[int, list] = {}  # id(other) -> [shared terms, rarity of the shared terms]
+        for field in taxonomies:
+            for term in getattr(article, field, None) or []:
+                listed, positions = term_lists[id(term)]
+                at = positions.get(id(article))
+                if at is None:
+                    continue
+                rarity = 1 / len(listed)
+                for other in listed[max(0, at - half) : at + half + 1]:
+                    key = id(other)
+                    if key != id(article):
+                        score = scores.setdefault(key, [0, 0.0])
+                        score[0] += 1
+                        score[1] += rarity
+        best = heapq.nsmallest(
+            limit,
+            scores.items(),
+            key=lambda item: (-item[1][0], -item[1][1], abs(index[item[0]] - own)),
+        )
+        article.related = [articles[index[key]] for key, _ in best]
+
+
+def add_neighbours(articles) -> None:
+    """`article.newer` and `article.older`: the next and previous articles in time."""
+    for position, article in enumerate(articles):
+        article.newer = articles[position - 1] if position > 0 else None
+        article.older = articles[position + 1] if position + 1 < len(articles) else None

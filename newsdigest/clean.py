@@ -8,6 +8,7 @@ site boilerplate (`For more details ... visit BBC News.`, `Source link`,
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -79,6 +80,11 @@ _ORG_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+_ROLE_ONLY = re.compile(
+    r"^(?:[a-z]+\s+){0,3}(?:correspondent|reporter|editor|writer|columnist|contributor|producer|"
+    r"analyst|journalist|staffer|intern|desk|team|staff)s?$",
+    re.IGNORECASE,
+)
 _DATE_PREFIX = re.compile(
     r"^(?:published|posted|updated|last updated|date|first published)\s*(?:on|at)?\s*:?\s*",
     re.IGNORECASE,
@@ -170,7 +176,7 @@ def clean_html(raw: RawArticle) -> Article:
     body = (page.body or "").strip()
     if not body:
         raise CleanError("no article text after cleaning")
-    title = _title(page.title or _first_line(body))
+    title = _title(html.unescape(page.title or _first_line(body)))
     return Article(
         title=title,
         body=body,
@@ -252,8 +258,11 @@ def _parse_byline(line: str) -> str | None:
     people = [p for p in _NAME_SPLIT.split(name) if p]
     if not people or len(people) > 4:
         return None
+    if _ROLE_ONLY.search(name):
+        return ""  # "Political Correspondent": a role with no name
     if any(_ORG_WORDS.search(p) for p in people):
-        return "" if match else None
+        # "By Reuters", "Sports Desk": an outlet or a desk, not a person
+        return "" if match or len(name.split()) <= 3 else None
     if not all(_NAME.match(p) and 1 < len(p.split()) <= 4 for p in people):
         return "" if match and len(people) == 1 and len(name.split()) == 1 else None
     return (

@@ -23,7 +23,18 @@ def scrape(*lines: str) -> RawArticle:
 
 
 @pytest.mark.parametrize(
-    "byline", ["Admin", "Editorial Staff", "News Desk", "Staff Reporter", "By Admin"]
+    "byline",
+    [
+        "Admin",
+        "Editorial Staff",
+        "News Desk",
+        "Staff Reporter",
+        "By Admin",
+        "Sports Desk",
+        "By Reuters",
+        "Political Correspondent",
+        "By Our Foreign Staff",
+    ],
 )
 def test_placeholder_bylines_give_no_author(byline):
     article = clean(scrape("Bank Holds Rates", byline, "Bank Holds Rates", *BODY))

@@ -44,10 +44,13 @@ def run_build(
     settings = _production_settings() if production else {}
     report = run_ingest(seeds, content, strict=strict, force=force)
     try:
-        build_site(content, output, **settings)
+        built = build_site(content, output, force=force, **settings)
     except LockedError as error:
         _fail(str(error))
-    print(f"build: site written to {output}/")
+    if built:
+        print(f"build: site written to {output}/")
+    else:
+        print(f"build: {output}/ is up to date (nothing changed since the last build)")
     return report
 
 

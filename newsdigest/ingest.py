@@ -34,6 +34,7 @@ from newsdigest.write import (
     fingerprint,
     parse,
     render,
+    same_fingerprint,
 )
 
 log = logging.getLogger("newsdigest")
@@ -295,7 +296,7 @@ def _merge(machine: dict, current: dict, entry: Entry) -> tuple[dict, list[str]]
     merged, kept = {}, []
     for key in list(machine) + [k for k in current if k not in machine]:
         last_written = entry.fields.get(key)
-        if key in current and fingerprint(current[key]) != last_written:
+        if key in current and not same_fingerprint(current[key], last_written):
             merged[key] = current[key]
             if current[key] != machine.get(key):
                 kept.append(key)

@@ -32,6 +32,14 @@ JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": T
 
 # Articles live at <yyyy>/<mm>/<slug>/: date and slug never change once published.
 ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+
+
+def newest_first(article):
+    """Newest first; articles of the same moment by slug, so that every build orders them alike."""
+    return (-article.date.timestamp(), article.slug)
+
+
+ARTICLE_ORDER_BY = newest_first
 ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"

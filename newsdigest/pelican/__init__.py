@@ -3,6 +3,7 @@
 - reader:     the YAML front matter reader
 - articles:   per-article facts (reading time, language, safe links, XML-safe text)
 - taxonomy:   topics and actors, one mechanism declared twice (pages, indexes, feeds)
+- feeds:      feed entries: topics as categories, summary-only setting, XML-safe text
 - related:    related articles and previous/next links
 - editions:   the home page, one page per day, the archive by month
 - search:     the search index and page
@@ -13,8 +14,10 @@ Listed in `PLUGINS` of pelican.conf.py as `newsdigest.pelican`.
 
 from newsdigest.pelican import editions, search, site_files, taxonomy
 from newsdigest.pelican.articles import prepare_articles
+from newsdigest.pelican.feeds import adjust_feed
 from newsdigest.pelican.reader import add_reader, drop_disabled_markdown
 from newsdigest.pelican.related import add_neighbours, add_related
+from newsdigest.pelican.writer import get_writer
 from pelican import signals
 
 
@@ -46,3 +49,5 @@ def register():
     signals.article_generator_finalized.connect(prepare_articles)
     signals.get_generators.connect(add_generators)
     signals.all_generators_finalized.connect(link_articles)
+    signals.feed_generated.connect(adjust_feed)
+    signals.get_writer.connect(get_writer)

@@ -7,7 +7,7 @@ from html import escape
 from markupsafe import Markup
 
 from newsdigest.render import markdown_to_html
-from newsdigest.write import parse
+from newsdigest.write import parse, printable
 from pelican.readers import BaseReader
 
 # Values that are text, not HTML: escaped once here, so templates and feeds show them as written.
@@ -21,7 +21,9 @@ class YamlMarkdownReader(BaseReader):
     def read(self, source_path):
         with open(source_path, encoding="utf-8", errors="replace") as handle:
             fields = parse(handle.read())
-        content = markdown_to_html(str(fields.pop("body", "")))
+        # `printable` again after rendering: character references such as &#xFFFE; become
+        # characters in the HTML, and XML feeds refuse them.
+        content = printable(markdown_to_html(str(fields.pop("body", ""))))
         metadata = {}
         for key, value in fields.items():
             if value is None:

@@ -1,0 +1,75 @@
+"""A Pelican writer that writes every page and feed atomically, and only when it changed.
+
+Pelican's own writer opens the target and writes into it, so a build killed midway
+leaves truncated pages. This one renders into memory, then writes a temporary file
+beside the target and renames it over it: a reader of `output/` sees the old page or
+the new one, never half of one. A page whose bytes did not change is not written at
+all, so a rebuild touches only what changed (and rsync or a web cache sees the same).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+from newsdigest.write import remove_stale_temporaries, write_if_changed
+from pelican.writers import FileOverwriteFailedError, Writer
+
+log = logging.getLogger(__name__)
+
+
+class AtomicWriter(Writer):
+    """Pelican's Writer with atomic, change-only writes."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.unchanged = 0  # files whose bytes were already there
+        # Temporaries of a build that was killed; the output folder's lock is held by now.
+        if Path(output_path).is_dir():
+            remove_stale_temporaries(Path(output_path))
+
+    def _open_w(self, filename, encoding, override=False):
+        """A file-like object that lands on disk in one rename when its `with` block ends.
+
+        The bookkeeping is Pelican's: a file is written once per build, unless one write
+        says it overrides the others, in which case the later ones are dropped.
+        """
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'cannot overwrite "{filename}" a second time (it was already overridden)'
+                )
+            log.info('Skipping "%s", an earlier write overrides it', filename)
+            return _Discarded()
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f'"{filename}" was already written in this build (set override=True if intended)'
+            )
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _AtomicFile(Path(filename), encoding, self)
+
+
+class _AtomicFile(io.StringIO):
+    """Collects the text; on a clean exit writes it atomically if it differs from the file's."""
+
+    def __init__(self, path: Path, encoding: str, writer: AtomicWriter):
+        super().__init__()
+        self.path, self.target_encoding, self.writer = path, encoding, writer
+
+    def __exit__(self, kind, value, traceback):
+        if kind is None and not write_if_changed(
+            self.path, self.getvalue().encode(self.target_encoding)
+        ):
+            self.writer.unchanged += 1  # a template that failed midway (kind set) writes nothing
+        return super().__exit__(kind, value, traceback)
+
+
+class _Discarded(io.StringIO):
+    """Where a write goes that an earlier, overriding write replaces."""
+
+
+def get_writer(pelican):
+    return AtomicWriter

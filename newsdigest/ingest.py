@@ -14,8 +14,12 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import re
+import stat
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +29,7 @@ from newsdigest.article import Article
 from newsdigest.clean import CleanError, clean
 from newsdigest.ledger import Entry, Ledger
 from newsdigest.lock import folder_lock
-from newsdigest.read import ReadError, read_seed, seed_format
+from newsdigest.read import MAX_BYTES, ReadError, read_seed, seed_format
 from newsdigest.text import slugify
 from newsdigest.write import (
     FrontMatterError,
@@ -33,6 +37,7 @@ from newsdigest.write import (
     atomic_write,
     fingerprint,
     parse,
+    remove_stale_temporaries,
     render,
     same_fingerprint,
 )
@@ -42,6 +47,11 @@ log = logging.getLogger("newsdigest")
 # Bump when cleaning or tagging changes what is written: every article is redone once.
 PIPELINE_VERSION = "1"
 PARALLEL_THRESHOLD = 32  # below this many changed seeds, worker start-up costs more than it saves
+# File names Windows refuses whatever the extension: a slug never takes one of them.
+RESERVED_NAMES = {"con", "prn", "aux", "nul"} | {
+    f"{p}{n}" for p in ("com", "lpt") for n in range(10)
+}
+_ISO_DAY = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\d])")
 
 
 @dataclass
@@ -104,6 +114,7 @@ def first_seen_day() -> dt.date:
 
 def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today) -> Report:
     report = Report()
+    remove_stale_temporaries(content_dir)  # left by a run that was killed; we hold the lock
     ledger = Ledger(content_dir).load()
     tagging = _pipeline_fingerprint(vocab_dir)
     by_seed, by_digest = ledger.by_seed(), ledger.by_digest()
@@ -135,7 +146,7 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today) -> Report:
             planned[seed.name] = entry
 
     present = {seed.name for seed in seeds} | set(report.unchanged)
-    present |= {name for name, _ in report.duplicates}
+    present |= {name for name, _ in report.duplicates} | {name for name, _ in report.failed}
     report.seedless = sorted(e.seed for e in ledger.entries.values() if e.seed not in present)
 
     for seed, outcome in _process(seeds, workers, vocab_dir):
@@ -144,14 +155,21 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today) -> Report:
             print(f"error: {seeds_dir / seed.name}: {outcome}", file=sys.stderr)
             continue
         article, candidates = outcome
+        entry = planned[seed.name]
         try:
-            entry = planned[seed.name]
             _store(
                 article, candidates, seed, entry, ledger, content_dir, tagging, today, force, report
             )
-        except (OSError, FrontMatterError) as error:
-            report.failed.append((seed.name, str(error)))
-            print(f"error: {seeds_dir / seed.name}: {error}", file=sys.stderr)
+        except Exception as error:  # one bad file never stops the batch
+            if isinstance(error, FrontMatterError) and entry is not None:
+                reason = f"{content_dir / entry.path}: {error} (fix it, or use --force)"
+            elif isinstance(error, OSError):
+                reason = f"cannot write: {error.strerror or error}"
+            else:
+                log.debug("unexpected error on %s", seed.name, exc_info=True)
+                reason = f"unexpected error: {type(error).__name__}: {error}"
+            report.failed.append((seed.name, reason))
+            print(f"error: {seeds_dir / seed.name}: {reason}", file=sys.stderr)
             continue
         report.ingested.append(seed.name)
 
@@ -161,28 +179,50 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today) -> Report:
 
 
 def _list_seeds(seeds_dir: Path, report: Report) -> Iterator[_Seed]:
+    """Every seed in name order; hidden files and folders are not seeds, anything else is tried."""
     if not seeds_dir.is_dir():
         raise FileNotFoundError(f"seeds folder not found: {seeds_dir}")
-    for path in sorted(seeds_dir.rglob("*")):
-        name = path.relative_to(seeds_dir).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(seeds_dir).parts):
-            continue
-        if path.is_dir() and seed_format(path) is None:
-            continue
+    found: list[tuple[tuple[str, ...], Path]] = []
+    for root, dirs, files in os.walk(seeds_dir):
+        rel = Path(root).relative_to(seeds_dir).parts
+        for name in list(dirs):
+            # a folder named like an article is reported below, not searched
+            if name.startswith(".") or seed_format(Path(name)) is not None:
+                dirs.remove(name)
+                if not name.startswith("."):
+                    found.append(((*rel, name), Path(root, name)))
+        found.extend(((*rel, name), Path(root, name)) for name in files if not name.startswith("."))
+    for parts, path in sorted(found, key=lambda item: item[0]):
+        name = "/".join(parts)
         try:
-            if path.is_dir():
-                raise ReadError("is a directory, not a file")
-            if seed_format(path) is None:
-                raise ReadError(
-                    f"unknown file type {path.suffix or '(no extension)'!r}, expected .txt or .html"
-                )
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = _seed_digest(path)
         except (ReadError, OSError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             report.failed.append((name, reason))
             print(f"error: {path}: {reason}", file=sys.stderr)
             continue
         yield _Seed(name=name, path=path, digest=digest)
+
+
+def _seed_digest(path: Path) -> str:
+    """The sha256 of a seed's bytes, after the checks that need no reading."""
+    if seed_format(path) is None:
+        if path.is_dir():
+            raise ReadError("is a directory, not a file")
+        raise ReadError(
+            f"unknown file type {path.suffix or '(no extension)'!r}, expected .txt or .html"
+        )
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
+        raise ReadError("is a directory named like an article, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError("is not a regular file (a pipe, socket or device)")
+    if info.st_size > MAX_BYTES:
+        raise ReadError(
+            f"file is too large ({info.st_size / 2**20:.1f} MB, limit {MAX_BYTES // 2**20} MB)"
+        )
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 _TAGGER = None
@@ -238,14 +278,38 @@ def _process(seeds: list[_Seed], workers: int | None, vocab_dir: Path | None):
     )
     workers = workers or os.cpu_count() or 1
     if len(items) < PARALLEL_THRESHOLD or workers == 1:
-        for seed, item in tqdm(zip(seeds, items), **progress):
+        for seed, item in tqdm(zip(seeds, items, strict=True), **progress):
             yield seed, _work(item)
         return
+    done = 0
+    with tqdm(**progress) as bar:
+        while done < len(items):
+            try:
+                for outcome in _pool_map(items[done:], workers):
+                    yield seeds[done], outcome
+                    done += 1
+                    bar.update()
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory, a crash in a C library): the seed it was
+                # on fails alone, in a process of its own, and the batch goes on.
+                yield seeds[done], _work_isolated(items[done])
+                done += 1
+                bar.update()
+
+
+def _pool_map(items: list, workers: int):
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with context.Pool(workers) as pool:
-        results = pool.imap(_work, items, chunksize=16)
-        for seed, outcome in tqdm(zip(seeds, results), **progress):
-            yield seed, outcome
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(_work, items, chunksize=16)
+
+
+def _work_isolated(item):
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    try:
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            return pool.submit(_work, item).result()
+    except BrokenProcessPool:
+        return "the process reading it died (out of memory, or a crash while parsing)"
 
 
 def _store(
@@ -262,7 +326,7 @@ def _store(
 ) -> None:
     """Give the article its stable slug and date, keep editors' changes, write it."""
     if entry is None:
-        date = article.date or today.isoformat()
+        date = article.date if article.date and _ISO_DAY.match(article.date) else today.isoformat()
         slug = _free_slug(article.title, ledger)
         entry = Entry(
             slug=slug, seed=seed.name, digest=seed.digest, date=date, path=_content_path(slug, date)
@@ -311,6 +375,8 @@ def _merge(machine: dict, current: dict, entry: Entry) -> tuple[dict, list[str]]
 def _free_slug(title: str, ledger: Ledger) -> str:
     """The title's slug, numbered when another article already has it."""
     base = slugify(title) or "article"
+    if base in RESERVED_NAMES:
+        base += "-article"
     slug, number = base, 1
     while slug in ledger.entries:
         number += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,36 @@ FIELD_ORDER = (
 )
 
 
+TEMP_SUFFIX = ".newsdigest-tmp"
+
+# Characters that are never text and that XML 1.0 or YAML refuse: C0 controls other than tab and
+# newline, DEL and the C1 controls, lone surrogates and the Unicode non-characters.
+_NOT_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17))
+    + "]"
+)
+_CLOSING_LINE = re.compile(r"\n---[ \t\r]*(?:\n|$)")
+
+
 class FrontMatterError(ValueError):
     """A content file whose front matter cannot be read."""
+
+
+def printable(text: str) -> str:
+    """`text` without the characters that are never text (see `_NOT_TEXT`); CR LF becomes LF."""
+    return _NOT_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def printable_values(value: Any) -> Any:
+    """`printable` applied to every string in a structure of dicts and lists."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_values(k): printable_values(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable_values(v) for v in value]
+    return value
 
 
 def article_fields(article: Article, slug: str, date: str) -> dict[str, Any]:
@@ -61,7 +90,12 @@ def article_fields(article: Article, slug: str, date: str) -> dict[str, Any]:
 
 
 def render(fields: dict[str, Any]) -> str:
-    """A Markdown document: `---`, YAML front matter, `---`, the body."""
+    """A Markdown document: `---`, YAML front matter, `---`, the body.
+
+    Strings lose the characters that are never text, so the file always parses back and
+    everything built from it is well-formed XML.
+    """
+    fields = printable_values(fields)
     meta = {k: fields[k] for k in FIELD_ORDER if k in fields}
     meta.update({k: v for k, v in fields.items() if k not in meta and k != "body"})
     front = yaml.safe_dump(
@@ -72,22 +106,26 @@ def render(fields: dict[str, Any]) -> str:
 
 def parse(text: str) -> dict[str, Any]:
     """Fields of a Markdown document with YAML front matter (the body under `body`)."""
-    text = text.removeprefix("\ufeff")
-    if not text.startswith("---"):
-        raise FrontMatterError("no YAML front matter (the file must start with ---)")
-    end = text.find("\n---", 3)
-    if end == -1:
+    text = printable(text.removeprefix("\ufeff"))
+    if not re.match(r"---[ \t]*\n", text):
+        raise FrontMatterError("no YAML front matter (the file must start with a --- line)")
+    closing = _CLOSING_LINE.search(text, 3)
+    if closing is None:
         raise FrontMatterError("front matter is not closed by a --- line")
+    end = closing.start()
     try:
         meta = _load_front_matter(text[3:end])
+    except RecursionError:
+        raise FrontMatterError("front matter is nested too deeply") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
         raise FrontMatterError(f"front matter is not valid YAML{where}") from None
     if not isinstance(meta, dict):
         raise FrontMatterError("front matter is not a mapping of fields")
-    body_start = text.find("\n", end + 1)
-    meta["body"] = text[body_start + 1 :].strip() if body_start != -1 else ""
+    if "body" in meta:
+        raise FrontMatterError("front matter has a `body` field; the body goes below the --- line")
+    meta["body"] = text[closing.end() :].strip()
     return meta
 
 
@@ -138,7 +176,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     """Write to a temporary file in the same folder, then rename it over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
@@ -147,3 +185,29 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_if_changed(path: Path, data: str | bytes) -> bool:
+    """`atomic_write` unless the file already holds exactly these bytes; True when it wrote.
+
+    An unchanged file keeps its modification time, so rebuilds and syncs touch only what changed.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.stat().st_size == len(raw) and path.read_bytes() == raw:
+            return False
+    except OSError:
+        pass  # not there yet, or unreadable: write it
+    atomic_write(path, raw)
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete temporary files a killed run left in `folder`; call it only under the folder's lock."""
+    removed = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                Path(root, name).unlink(missing_ok=True)
+                removed += 1
+    return removed

@@ -23,6 +23,7 @@ import html as html_lib
 import json
 import re
 import warnings
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -32,6 +33,7 @@ import lxml.html
 from dateutil import parser as dateutil_parser
 from lxml import etree
 from trafilatura import bare_extraction
+from trafilatura.external import try_readability
 
 
 @dataclass
@@ -86,13 +88,15 @@ _PARSER = lxml.html.HTMLParser(
     collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")  # never text; lxml chokes on some
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")  # never text; XML trees refuse them
+_CONTROL_CHARS = [chr(c) for c in (*range(9), 11, 12, *range(14, 32), 127)]
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     """Parse page text into an lxml tree; None for an empty page."""
     html = _XML_DECLARATION.sub("", html.lstrip("\ufeff"), count=1)
-    html = _CONTROL.sub("", html)
+    if any(char in html for char in _CONTROL_CHARS):  # a quick look first: they are rare
+        html = _CONTROL.sub("", html)
     if not html.strip():
         return None
     try:
@@ -716,11 +720,21 @@ DECK_CLASS = re.compile(
     re.I,
 )  # not "subheadline": sites use it for the subheadings inside the text
 DECK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "span", "div"}
+NEVER_TEXT = ("style", "svg", "template", "noscript", "iframe", "object", "embed", "link", "canvas")
 INVISIBLE_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 def _preclean(tree) -> None:
-    """Remove what a reader never sees as part of the article: hidden parts and captions."""
+    """Remove what a reader never sees as part of the article: hidden parts and captions.
+
+    Scripts (but JSON-LD, trafilatura's last resort for the text), styles, SVG,
+    frames and embeds go first: they are never text, and every later pass is
+    quicker without them.
+    """
+    for script in list(tree.iter("script")):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            _drop(script)
+    etree.strip_elements(tree, *NEVER_TEXT, with_tail=False)
     doomed, subheadings = [], []
     for node in tree.iter():
         attrib = node.attrib
@@ -798,11 +812,15 @@ def extract_markdown(tree, base: str | None, meta: Metadata) -> str:
     _preclean(tree)
     body = _main_text(tree, fast=True)
     if body is None or _is_page_dump(body):
-        # the quick pass found no article container; the full cascade compares
-        # several extractors and copes with pages built from <br> and <div>
-        body = _main_text(tree, fast=False)
+        # the quick pass found no article container (pages built from <br> and
+        # <div>): readability's pick of the densest block, else the full cascade
+        body = _readability_text(tree)
+        if body is None or not len(body):
+            body = _main_text(tree, fast=False)
     if body is None:
         return ""
+    if _is_page_dump(body):
+        _split_lines(body)
     writer = MarkdownWriter(base)
     blocks = writer.blocks(body)
     blocks = filter_blocks(blocks, meta)
@@ -823,6 +841,29 @@ def _main_text(tree, fast: bool):
         with_metadata=False,
     )
     return None if document is None else document.body
+
+
+def _readability_text(tree):
+    """trafilatura's XML for the block readability takes for the article, or None."""
+    region = try_readability(deepcopy(tree))
+    if region is None or len(_text(region)) < 200:
+        return None
+    page = lxml.html.Element("html")
+    etree.SubElement(page, "body").append(region)
+    return _main_text(page, fast=True)
+
+
+def _split_lines(body) -> None:
+    """A lump of text lines becomes one paragraph per line."""
+    for lump in list(body):
+        if lump.tag != "p" or len(lump) or not lump.text:
+            continue
+        for line in lump.text.split("\n"):
+            if line.strip():
+                paragraph = etree.Element("p")
+                paragraph.text = line.strip()
+                lump.addprevious(paragraph)
+        body.remove(lump)
 
 
 def _is_page_dump(body) -> bool:

@@ -23,6 +23,8 @@ class CleanError(Exception):
 
 
 MAX_TITLE = 200
+# Fewer words than this after cleaning is a menu, a button or a placeholder, not an article.
+MIN_BODY_WORDS = 5
 HEADER_LINES = 6  # the byline, date line and repeated title sit within the first lines
 
 # Bylines that name a role or a desk, not a person: never an `author`.
@@ -155,8 +157,7 @@ def clean_text(raw: RawArticle) -> Article:
 
     author, date, rest = _header(rest, title)
     paragraphs, source_name = _body(rest)
-    if not paragraphs:
-        raise CleanError("no article text after cleaning")
+    _check_body(" ".join(paragraphs))
     return Article(
         title=title,
         body="\n\n".join(escape_markdown(p) for p in paragraphs),
@@ -174,8 +175,7 @@ def clean_html(raw: RawArticle) -> Article:
 
     page = extract_page(raw.text)
     body = (page.body or "").strip()
-    if not body:
-        raise CleanError("no article text after cleaning")
+    _check_body(re.sub(r"\]\([^)]*\)", " ", body))  # link targets are not words
     title = _title(html.unescape(page.title or _first_line(body)))
     return Article(
         title=title,
@@ -190,6 +190,14 @@ def clean_html(raw: RawArticle) -> Article:
         lang=page.lang,
         image=page.image,
     )
+
+
+def _check_body(text: str) -> None:
+    words = len(re.findall(r"\w+", text))
+    if words == 0:
+        raise CleanError("no article text after cleaning")
+    if words < MIN_BODY_WORDS:
+        raise CleanError(f"no article text after cleaning (only {words} words left)")
 
 
 def _tidy(line: str) -> str:

@@ -53,10 +53,32 @@ _LATIN_SINGLE_BYTE = {
     "mac_roman",
     "mac_iceland",
 }
+# Latin code pages of DOS and the classic Mac: no scraper of today saves in them, yet short
+# windows-1252 texts often score best as one of them.
+_DOS_AND_MAC_LATIN = {
+    "cp437",
+    "cp775",
+    "cp850",
+    "cp852",
+    "cp857",
+    "cp858",
+    "cp860",
+    "cp861",
+    "cp863",
+    "cp865",
+    "mac_roman",
+    "mac_latin2",
+    "mac_iceland",
+    "mac_turkish",
+}
 # UTF-8 read as windows-1252 or latin-1 leaves a lead byte letter followed by a continuation one.
-_MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
-# C0 controls other than tab, newline and carriage return, and DEL: never text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]"
+)
+# C0 controls other than tab, newline and carriage return, DEL and C1 controls: never text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Terminal colour and cursor sequences (ESC [ ... letter) that console scrapers leave behind.
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 # Binary formats that scrapers save under a text name.
 _MAGIC = [
     (b"%PDF", "a PDF document"),
@@ -122,9 +144,9 @@ def decode(data: bytes) -> str:
         text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=True)
     else:  # ftfy is thorough but slow on big pages: only call it where mojibake can be
         text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text)
+    text = _CONTROL.sub("", _ANSI_ESCAPE.sub("", text))
     if not text.strip():
-        raise ReadError("file has no text")
+        raise ReadError("file has no text, only white space or control characters")
     return text
 
 
@@ -154,11 +176,23 @@ def _detect(sample: bytes) -> str:
     best = from_bytes(sample).best()
     if best is None or not best.encoding:
         return "cp1252"
+    if best.encoding in _DOS_AND_MAC_LATIN and _decodes(sample, "cp1252"):
+        return (
+            "cp1252"  # curly quotes and dashes in windows-1252 read as letters of a DOS code page
+        )
     if best.encoding != "cp1252" and best.encoding in _LATIN_SINGLE_BYTE:
         western = from_bytes(sample, cp_isolation=["cp1252"]).best()
         if western is not None and western.chaos <= best.chaos + 0.002:
             return "cp1252"
     return best.encoding
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -670,11 +670,10 @@ def clean_title(title: str | None, site_name: str | None, h1: str | None = None)
     if site:
         for index in (-1, 0):
             part = _fold(parts[index])
+            part_words = part.split()
             if part and (
-                part == site
-                or part in site
-                or site in part
-                or set(part.split()) & site_words == set(part.split())
+                set(part_words) <= site_words  # "Harbour Times" for "The Harbour Times"
+                or (site in part and len(part_words) <= len(site_words) + 2)  # "... Online"
             ):
                 rest = parts[1:] if index == 0 else parts[:-1]
                 return _rejoin(title, rest)

@@ -199,6 +199,10 @@ def test_title_suffix_and_prefix():
         == "Storm hits coast"
     )
     assert clean_title("Storm hits the coast again | Harbour", None) == "Storm hits the coast again"
+    # the outlet's name inside the headline is not a suffix either
+    assert clean_title("Trump - The Times interview in full", "The Times") == (
+        "Trump - The Times interview in full"
+    )
     # a dash inside the headline is not a suffix
     assert clean_title("Rate cut - or not - divides the board", "Harbour Times") == (
         "Rate cut - or not - divides the board"

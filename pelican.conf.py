@@ -104,6 +104,9 @@ FEED_MAX_ITEMS = 50
 # Full article text in feeds; set to True for summaries only.
 RSS_FEED_SUMMARY_ONLY = os.environ.get("NEWSDIGEST_FEED_SUMMARY_ONLY", "") == "1"
 
+# Images hosted by the sources appear as links ("show" would load them from the source's host).
+REMOTE_IMAGES = "link"
+
 STATIC_PATHS = []
 IGNORE_FILES = [".*", "candidates.yaml"]
 CACHE_CONTENT = True

@@ -110,6 +110,14 @@ def serve(c, port=8000, output="output"):
     run_serve(Path(output), int(port))
 
 
+@task(help={"output": "folder of the built site (default output/)"})
+def check(c, output="output"):
+    """Check every internal link of the built site; exit 1 on any broken one."""
+    from newsdigest.check import run_check
+
+    run_check(Path(output))
+
+
 @task(
     help={
         "k": "only tests matching this expression",

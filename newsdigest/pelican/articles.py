@@ -1,5 +1,9 @@
 """Per-article facts the theme shows: reading time, language, safe source and image links.
 
+Images hosted by the source are shown as links to them unless `REMOTE_IMAGES`
+is "show": the site then fetches nothing from other hosts, and readers' browsers
+do not call the source's servers on every page view.
+
 Also removes characters that XML 1.0 forbids (C0 controls, lone surrogates,
 U+FFFE/U+FFFF) from every text an article carries, whatever the source
 contained: they are invalid in HTML too, and one of them makes a feed unreadable.
@@ -15,6 +19,8 @@ from markupsafe import Markup
 WORDS_PER_MINUTE = 230
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TAG = re.compile(r"<[^>]*>")
+_IMG = re.compile(r"<img\b[^>]*>")
+_IMG_ATTRIBUTE = re.compile(r'\s(src|alt)="([^"]*)"')
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -44,6 +50,22 @@ def language(value, default: str) -> str:
     """A BCP 47 tag for the `lang` attribute (`en_GB` becomes `en-GB`), else the site default."""
     value = str(value or "").strip().replace("_", "-")
     return value if _LANG.match(value) else default
+
+
+def link_remote_images(html: str) -> str:
+    """Replace each image from another host by a link to it, labelled with its description.
+
+    The HTML comes from the sanitiser, so attribute values are quoted and already escaped."""
+
+    def replace(match):
+        attributes = dict(_IMG_ATTRIBUTE.findall(match.group(0)))
+        src = attributes.get("src", "")
+        if not urlsplit(src).netloc:
+            return match.group(0)
+        label = attributes.get("alt") or "image"
+        return f'<a class="remote-image" href="{src}" rel="noopener nofollow">Image: {label}</a>'
+
+    return _IMG.sub(replace, html)
 
 
 def reading_minutes(html: str) -> int:
@@ -95,6 +117,8 @@ def prepare(article, settings: dict) -> None:
     """Clean an article's texts and add what the templates need."""
     default_lang = settings.get("DEFAULT_LANG", "en")
     article._content = xml_safe(article._content or "")
+    if settings.get("REMOTE_IMAGES", "link") != "show":
+        article._content = link_remote_images(article._content)
     for key, value in list(article.metadata.items()):
         article.metadata[key] = xml_safe(value)
     for key in ("title", "summary", "quotes", "source", "topics", "actors"):

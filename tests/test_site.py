@@ -1,0 +1,375 @@
+"""The built site: every page a reader expects, with what each page must show.
+
+The demo site is the real ingest and Pelican build of seeds/ (conftest.py);
+`small_site` is a hand-written content folder where the expected answer is known.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import shutil
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import html
+from synthetic import many_articles, write_article
+
+from newsdigest.check import check_links
+from newsdigest.pelican.related import add_related
+from newsdigest.site import build_site, pelican_settings
+from newsdigest.tag import Tagger
+from newsdigest.write import parse
+
+SITEURL = "http://127.0.0.1:8000"
+
+
+def page(output: Path, path: str):
+    file = output / path
+    if path == "" or path.endswith("/"):
+        file = file / "index.html"
+    return html.fromstring(file.read_bytes())
+
+
+def text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def front_matters(content: Path) -> list[dict]:
+    return [parse(path.read_text(encoding="utf-8")) for path in sorted(content.rglob("*.md"))]
+
+
+def article_path(fields: dict) -> str:
+    day = fields["date"]
+    day = day if hasattr(day, "year") else __import__("datetime").date.fromisoformat(str(day)[:10])
+    return f"{day:%Y}/{day:%m}/{fields['slug']}/"
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory) -> Path:
+    """45 articles on one topic over twelve days, plus two with known relations."""
+    base = tmp_path_factory.mktemp("small")
+    content, output = base / "content", base / "output"
+    many_articles(content, 45)
+    shared = dict(topics=["central banks", "economy"], actors=["European Central Bank", "Germany"])
+    write_article(content, "rates-hold", date="2026-03-20T10:00:00+00:00", **shared)
+    write_article(content, "rates-cut", date="2026-03-21T10:00:00+00:00", **shared)
+    write_article(
+        content,
+        "arts-story",
+        body="![A crowd at the gallery](https://example.org/crowd.jpg)\n\nThe gallery opened.",
+        date="2026-03-21T11:00:00+00:00",
+        topics=["arts, culture, entertainment and media"],
+        actors=["Kaja Kallas"],
+        quotes=[{"speaker": "Kaja Kallas", "text": "Culture is our common ground."}],
+        source={"name": "Example Times", "url": "https://example.org/arts"},
+    )
+    build_site(content, output, FEED_MAX_ITEMS=10)
+    return output
+
+
+# ---- the demo site: pages exist -------------------------------------------------------------
+
+
+def test_demo_site_has_every_kind_of_page(demo_site):
+    output = demo_site["output"]
+    for path in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "search.json",
+        "search/index.html",
+        "topics/index.html",
+        "actors/index.html",
+        "editions/index.html",
+        "feeds/all.atom.xml",
+        "feeds/all.rss.xml",
+        "theme/css/style.css",
+        "theme/js/search.js",
+    ]:
+        assert (output / path).is_file(), path
+    articles = front_matters(demo_site["content"])
+    assert articles
+    for fields in articles:
+        assert (output / article_path(fields) / "index.html").is_file(), fields["slug"]
+        day = str(fields["date"])[:10].replace("-", "/")
+        assert (output / "editions" / day / "index.html").is_file()
+        assert (output / "editions" / day[:7] / "index.html").is_file()
+
+
+def test_every_topic_and_actor_has_a_page_and_feeds(demo_site):
+    output = demo_site["output"]
+    tagger = Tagger.load()
+    for fields in front_matters(demo_site["content"]):
+        for field, lookup in (("topics", tagger.topic), ("actors", tagger.actor)):
+            for name in fields.get(field) or []:
+                links = page(output, field + "/").xpath(f"//a[normalize-space()={name!r}]/@href")
+                assert links, f"{name} missing from the {field} index"
+                slug = links[0].rstrip("/").rsplit("/", 1)[-1]
+                entry = lookup(name)
+                if entry is not None and getattr(entry, "slug", None):
+                    assert slug == entry.slug  # the vocabulary's slug, never a guess
+                assert (output / field / slug / "index.html").is_file()
+                for suffix in ("atom.xml", "rss.xml"):
+                    assert (output / "feeds" / field / f"{slug}.{suffix}").is_file()
+
+
+def test_demo_site_has_no_broken_internal_link(demo_site):
+    assert check_links(demo_site["output"], SITEURL) == []
+
+
+# ---- home and editions ------------------------------------------------------------------------
+
+
+def test_home_is_the_latest_edition_grouped_by_topic(demo_site):
+    articles = front_matters(demo_site["content"])
+    newest_day = max(str(a["date"])[:10] for a in articles)
+    latest = [a for a in articles if str(a["date"])[:10] == newest_day]
+    home = page(demo_site["output"], "")
+    cards = home.xpath("//section[contains(@class,'section')]//article[@class='card']")
+    assert len(cards) == len(latest)
+    titles = {text(card.xpath(".//h3")[0]) for card in cards}
+    assert titles == {" ".join(str(a["title"]).split()) for a in latest}
+    for fields, card in ((a, c) for a in latest for c in cards):
+        if text(card.xpath(".//h3")[0]) != " ".join(str(fields["title"]).split()):
+            continue
+        assert text(card.xpath(".//p[@class='summary']")[0])
+        if fields.get("source", {}).get("name"):
+            assert fields["source"]["name"] in text(card)
+        for actor in (fields.get("actors") or [])[:6]:
+            assert card.xpath(f".//a[@class='chip'][normalize-space()={actor!r}]")
+        section = card.getparent()
+        if fields.get("topics"):
+            heading = text(section.xpath("h2")[0])
+            assert heading == fields["topics"][0]
+    earlier = home.xpath("//section[@class='earlier']//a/@href")
+    assert any(posixpath.normpath(link).startswith("editions/20") for link in earlier)
+
+
+def test_edition_pages_link_each_other_and_their_month(small_site):
+    edition = page(small_site, "editions/2026/03/05/")
+    assert len(edition.xpath("//article[@class='card']")) == 4  # one story every six hours
+    pager = edition.xpath("//nav[@aria-label='Other editions']")[0]
+    assert pager.xpath(".//a[@rel='prev']/@href") == ["../../../../editions/2026/03/04/"]
+    assert pager.xpath(".//a[@rel='next']/@href") == ["../../../../editions/2026/03/06/"]
+    month = page(small_site, "editions/2026/03/")
+    assert len(month.xpath("//section[@class='day']")) == 14
+    assert len(month.xpath("//ul[@class='headlines']/li")) == 48
+
+
+# ---- articles ---------------------------------------------------------------------------------
+
+
+def test_article_page_shows_everything_a_reader_needs(small_site):
+    story = page(small_site, "2026/03/arts-story/")
+    assert story.xpath("//html/@lang") == ["en"]
+    assert text(story.xpath("//h1")[0]) == "Arts story"
+    assert story.xpath("//time/@datetime")[0] == "2026-03-21T11:00:00+00:00"
+    assert story.xpath("//a[normalize-space()='Example Times']/@href") == [
+        "https://example.org/arts"
+    ]
+    assert "min read" in text(story.xpath("//p[contains(@class,'byline')]")[0])
+    topic = story.xpath("//ul[contains(@class,'chips-topics')]//a/@href")
+    assert topic == ["../../../topics/arts-culture-entertainment/"]
+    quote = story.xpath("//section[@class='quotes']//figure")[0]
+    assert text(quote.xpath("blockquote")[0]) == "Culture is our common ground."
+    assert quote.xpath("figcaption/a/@href") == ["../../../actors/kaja-kallas/"]
+    assert story.xpath("//nav[@aria-label='Previous and next articles']//a[@rel='prev']")
+    # The source's image is a link to it, not fetched from its host.
+    assert not story.xpath("//img")
+    image = story.xpath("//div[@class='story-body']//a[@class='remote-image']")[0]
+    assert image.get("href") == "https://example.org/crowd.jpg"
+    assert text(image) == "Image: A crowd at the gallery"
+
+
+def test_article_news_metadata(small_site):
+    story = page(small_site, "2026/03/arts-story/")
+    canonical = story.xpath("//link[@rel='canonical']/@href")
+    assert canonical == [f"{SITEURL}/2026/03/arts-story/"]
+    meta = {m.get("property") or m.get("name"): m.get("content") for m in story.xpath("//meta")}
+    assert meta["og:type"] == "article"
+    assert meta["og:url"] == canonical[0]
+    assert meta["og:title"] == "Arts story"
+    assert meta["twitter:card"] in ("summary", "summary_large_image")
+    data = json.loads(story.xpath("//script[@type='application/ld+json']/text()")[0])
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Arts story"
+    assert data["datePublished"] == "2026-03-21T11:00:00+00:00"
+    assert data["dateModified"] == data["datePublished"]
+    assert data["url"] == canonical[0]
+    assert data["author"] == {"@type": "Organization", "name": "Example Times"}
+    assert data["publisher"]["@type"] == "Organization"
+    assert "description" in data
+
+
+def test_related_articles_share_the_most_terms(small_site):
+    story = page(small_site, "2026/03/rates-hold/")
+    related = story.xpath("//section[@class='related']//a/@href")
+    assert related[0] == "../../../2026/03/rates-cut/"
+
+
+def test_related_articles_match_a_brute_force_ranking():
+    """The windowed inverted index gives the same answer as comparing every pair."""
+
+    class Term:
+        def __init__(self, name):
+            self.name, self.articles = name, []
+
+    class Article:
+        def __init__(self, number, terms):
+            self.number, self.topics = number, terms
+
+    class Taxonomy:
+        def __init__(self, terms):
+            self.sorted_terms = terms
+
+    terms = [Term(f"t{n}") for n in range(6)]
+    articles = []
+    for number in range(30):
+        chosen = [t for n, t in enumerate(terms) if (number >> n) & 1 or n == number % 6]
+        article = Article(number, chosen)
+        articles.append(article)
+        for term in chosen:
+            term.articles.append(article)
+    add_related(articles, {"topics": Taxonomy(terms)}, limit=3, window=1000)
+    for article in articles:
+        shared = {
+            other.number: len(set(map(id, article.topics)) & set(map(id, other.topics)))
+            for other in articles
+            if other is not article
+        }
+        best = max(shared.values())
+        assert shared[article.related[0].number] == best
+        assert all(shared[other.number] >= 1 for other in article.related)
+
+
+# ---- topics and actors ------------------------------------------------------------------------
+
+
+def test_topic_index_counts_articles(demo_site):
+    counts = Counter(t for a in front_matters(demo_site["content"]) for t in a.get("topics") or [])
+    index = page(demo_site["output"], "topics/")
+    for name, count in counts.items():
+        item = index.xpath(f"//li[a[normalize-space()={name!r}]]")[0]
+        assert text(item.xpath("span[@class='count']")[0]).split()[0] == str(count)
+
+
+def test_actor_index_is_grouped_by_kind(demo_site):
+    tagger = Tagger.load()
+    index = page(demo_site["output"], "actors/")
+    headings = {"person": "People", "organisation": "Organisations", "state": "States"}
+    names = {n for a in front_matters(demo_site["content"]) for n in a.get("actors") or []}
+    assert names
+    for name in names:
+        entry = tagger.actor(name)
+        group = index.xpath(f"//section[.//a[normalize-space()={name!r}]]/h2")[0]
+        expected = headings[entry.kind] if entry else "Not yet classified"
+        assert text(group).startswith(expected)
+
+
+def test_topic_page_is_paginated_with_feeds_and_actors(small_site):
+    first = page(small_site, "topics/diplomacy/")
+    assert len(first.xpath("//article[@class='card']")) == 20
+    assert first.xpath("//a[@rel='next']/@href") == ["../../topics/diplomacy/page/2/"]
+    third = page(small_site, "topics/diplomacy/page/3/")
+    assert len(third.xpath("//article[@class='card']")) == 5
+    feeds = first.xpath("//link[@rel='alternate']/@href")
+    assert "../../feeds/topics/diplomacy.atom.xml" in feeds
+    assert "../../feeds/topics/diplomacy.rss.xml" in feeds
+    assert first.xpath("//header[@class='page-head']/p[@class='subscribe']/a/@href") == [
+        "../../feeds/topics/diplomacy.atom.xml",
+        "../../feeds/topics/diplomacy.rss.xml",
+    ]
+    present = first.xpath("//section[h2[normalize-space()='Most present actors']]//li/a")
+    assert [text(a) for a in present] == ["Ukraine", "Kaja Kallas"]
+
+
+def test_actor_page_has_kind_role_quotes_and_company(small_site):
+    actor = page(small_site, "actors/kaja-kallas/")
+    assert text(actor.xpath("//p[@class='eyebrow']")[0]).endswith("Person")
+    assert text(actor.xpath("//p[contains(@class,'role')]")[0])  # from vocab/actors.yaml
+    said = actor.xpath("//section[h2[starts-with(normalize-space(),'What Kaja Kallas said')]]")
+    assert "Culture is our common ground." in text(said[0])
+    alongside = actor.xpath("//section[h2[normalize-space()='Often seen alongside']]//li/a")
+    assert [text(a) for a in alongside] == ["Ukraine"]
+
+
+# ---- search, sitemap, robots, 404 -------------------------------------------------------------
+
+
+def test_search_index_covers_titles_summaries_topics_and_actors(small_site):
+    index = json.loads((small_site / "search.json").read_text(encoding="utf-8"))
+    assert len(index["articles"]) == 48
+    entry = next(row for row in index["articles"] if row[1] == "2026/03/arts-story/")
+    title, url, day, summary, topics, actors = entry
+    assert (title, day) == ("Arts story", "2026-03-21")
+    assert [index["topics"][n][0] for n in topics] == ["arts, culture, entertainment and media"]
+    assert [index["actors"][n] for n in actors] == [["Kaja Kallas", "actors/kaja-kallas/"]]
+    size = (small_site / "search.json").stat().st_size
+    assert size < 200 * 48  # compact: names stored once
+
+
+def test_sitemap_and_robots(small_site):
+    sitemap = html.fromstring((small_site / "sitemap.xml").read_bytes())
+    locations = [loc.text for loc in sitemap.iter("loc")]
+    assert f"{SITEURL}/" in locations
+    assert f"{SITEURL}/2026/03/arts-story/" in locations
+    assert f"{SITEURL}/topics/diplomacy/" in locations
+    assert len(locations) == len(set(locations))
+    assert all(urlsplit(loc).netloc == "127.0.0.1:8000" for loc in locations)
+    robots = (small_site / "robots.txt").read_text()
+    assert f"Sitemap: {SITEURL}/sitemap.xml" in robots
+
+
+def test_404_page_links_from_the_site_root(small_site):
+    missing = page(small_site, "404.html")
+    links = missing.xpath("//a/@href") + missing.xpath("//link[@rel='stylesheet']/@href")
+    assert links and all(link.startswith(("/", "#")) for link in links)
+
+
+# ---- every page -------------------------------------------------------------------------------
+
+
+def test_every_page_has_lang_skip_link_canonical_and_no_outside_resources(demo_site):
+    for file in demo_site["output"].rglob("*.html"):
+        document = html.fromstring(file.read_bytes())
+        assert document.get("lang"), file
+        assert document.xpath("//a[@class='skip-link'][@href='#main']"), file
+        assert document.xpath("//main[@id='main']"), file
+        resources = document.xpath("//link[@rel='stylesheet']/@href | //script/@src | //img/@src")
+        for resource in resources:
+            assert not urlsplit(resource).netloc, f"{file}: {resource}"
+        if file.name != "404.html":
+            assert document.xpath("//link[@rel='canonical']/@href")[0].startswith(SITEURL)
+
+
+# ---- the link checker ---------------------------------------------------------------------------
+
+
+def test_link_checker_finds_missing_pages_and_anchors(demo_site, tmp_path):
+    output = tmp_path / "output"
+    shutil.copytree(demo_site["output"], output)
+    victim = next((output / "actors").glob("*/index.html"))
+    shutil.rmtree(victim.parent)
+    (output / "extra.html").write_text(
+        '<html lang="en"><body><a href="topics/#nowhere">x</a><a href="https://example.org/">y</a>'
+        '<a href="mailto:a@example.org">z</a><a href="topics/">ok</a></body></html>'
+    )
+    broken = check_links(output, SITEURL)
+    pages = {link.page for link in broken}
+    assert "actors/index.html" in pages  # the index links to the removed actor
+    assert any(link.link == "topics/#nowhere" for link in broken)
+    assert not any("example.org" in link.link for link in broken)
+    missing = f"{SITEURL}/actors/{victim.parent.name}/"
+    assert any(link.link == missing for link in broken)  # the sitemap entry too
+
+
+def test_settings_point_the_site_at_our_theme_and_urls():
+    settings = pelican_settings(Path("content"), Path("output"))
+    assert settings["ARTICLE_URL"] == "{date:%Y}/{date:%m}/{slug}/"
+    assert settings["TAXONOMIES"]["topics"]["url"] == "topics/{slug}/"
+    assert settings["TAXONOMIES"]["actors"]["url"] == "actors/{slug}/"
+    assert settings["FEED_ALL_ATOM"] == "feeds/all.atom.xml"

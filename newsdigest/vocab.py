@@ -259,7 +259,13 @@ def _read_bytes(path: Path) -> bytes:
 
 def _parse(path: Path, data: bytes):
     try:
-        return yaml.safe_load(data.decode("utf-8")) if data else None
+        text = data.decode("utf-8")
+        if data and hasattr(yaml, "CSafeLoader"):  # libyaml: the same values, ten times faster
+            try:
+                return yaml.load(text, Loader=yaml.CSafeLoader)
+            except yaml.YAMLError:
+                pass  # the pure-Python loader decides and words the error
+        return yaml.safe_load(text) if data else None
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise VocabularyError(f"{path}: {error}") from error
 

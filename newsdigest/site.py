@@ -1,18 +1,21 @@
 """Build the site: run Pelican on the content folder with our settings.
 
 A build that would change nothing is skipped: the output folder keeps a stamp,
-a hash over everything Pelican reads (content files, settings, theme, plugin
-code, the vocabulary for term kinds and roles, library versions). File contents enter the hash through their size and
+a hash over everything Pelican reads (content files, settings, theme, our plugins
+and the modules they import, the vocabulary for term kinds and roles, library
+versions). File contents enter the hash through their size and
 modification time, so computing it costs one `stat` per file, not a read.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import logging
 import os
 import re
 import sys
+from fnmatch import fnmatch
 from importlib import metadata
 from pathlib import Path
 
@@ -74,16 +77,51 @@ def inputs_fingerprint(settings: dict) -> str:
         digest.update(f"{name} {_version(name)}\n".encode())
     digest.update(f"python {sys.version}\n".encode())
     digest.update(_settings_text(settings).encode())
-    for label, folder in (
-        ("content", settings["PATH"]),
-        ("theme", settings["THEME"]),
-        ("plugins", PACKAGE),
-        ("vocabulary", settings.get("VOCAB_PATH") or ROOT / "vocab"),
+    for label, folder, ignore in (
+        ("content", settings["PATH"], settings.get("IGNORE_FILES", [])),
+        ("theme", settings["THEME"], []),
+        ("vocabulary", settings.get("VOCAB_PATH") or ROOT / "vocab", []),
     ):
         digest.update(f"[{label}]\n".encode())
-        for line in _tree_listing(Path(folder)):
+        for line in _tree_listing(Path(folder), ignore):
             digest.update(line.encode("utf-8", "surrogateescape"))
+    digest.update(b"[plugins]\n")
+    for path in sorted(plugin_sources()):
+        info = path.stat()
+        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def plugin_sources() -> set[Path]:
+    """Our Pelican plugins and every module of the package they import, found in their source.
+
+    Modules only ingest uses (extraction, cleaning) are left out: a change there reaches
+    the site through the content files it rewrites.
+    """
+    found: set[Path] = set()
+    todo = list((PACKAGE / "pelican").glob("*.py"))
+    while todo:
+        path = todo.pop()
+        if path in found or not path.exists():
+            continue
+        found.add(path)
+        tree = ast.parse(path.read_bytes(), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            for name in names:
+                if name == PACKAGE.name or name.startswith(PACKAGE.name + "."):
+                    todo.extend(_module_files(name))
+    return found
+
+
+def _module_files(name: str) -> list[Path]:
+    relative = Path(*name.split(".")[1:])
+    return [PACKAGE / relative.with_suffix(".py"), PACKAGE / relative / "__init__.py"]
 
 
 def _settings_text(settings: dict) -> str:
@@ -92,8 +130,12 @@ def _settings_text(settings: dict) -> str:
     return re.sub(r" at 0x[0-9a-fA-F]+", "", "\n".join(lines)) + "\n"
 
 
-def _tree_listing(folder: Path):
-    """One line per file below `folder`: path, size and modification time, in a stable order."""
+def _tree_listing(folder: Path, ignore: list[str]):
+    """One line per file below `folder`: path, size and modification time, in a stable order.
+
+    Names matching an `ignore` pattern are left out, as Pelican leaves them out of the
+    content (the editors' review list is rewritten by every ingest, and never read).
+    """
     if not folder.is_dir():
         yield "(none)\n"
         return
@@ -106,7 +148,7 @@ def _tree_listing(folder: Path):
         except OSError:
             continue
         for entry in scan:
-            if entry.name == "__pycache__":
+            if entry.name == "__pycache__" or any(fnmatch(entry.name, p) for p in ignore):
                 continue
             if entry.is_dir(follow_symlinks=True):
                 stack.append(Path(entry.path))

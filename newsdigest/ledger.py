@@ -14,10 +14,14 @@ the next run folds the journal back in.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import logging
+import os
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from newsdigest.write import atomic_write
+from newsdigest.write import FrontMatterError, atomic_write, parse
+
+log = logging.getLogger("newsdigest")
 
 LEDGER_NAME = ".ledger.json"
 JOURNAL_NAME = ".ledger.journal"
@@ -51,20 +55,58 @@ class Ledger:
         return self.content_dir / JOURNAL_NAME
 
     def load(self) -> Ledger:
+        """Read the ledger and fold in the journal of a run that was killed.
+
+        A ledger that is not valid JSON (a bad merge, a hand edit) is rebuilt from the
+        front matter of the articles, so that no article loses its slug or date.
+        """
         if self.path.exists():
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            for slug, values in data.get("articles", {}).items():
-                self.entries[slug] = Entry(slug=slug, **values)
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                for slug, values in data["articles"].items():
+                    self.entries[slug] = _entry(slug=slug, **values)
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                log.warning("%s is damaged (%s); rebuilt from the articles", self.path, error)
+                self.entries = self._from_articles()
         if self.journal_path.exists():
             for line in self.journal_path.read_text(
                 encoding="utf-8", errors="replace"
             ).splitlines():
                 try:
                     values = json.loads(line)
-                except json.JSONDecodeError:
+                    self.entries[values["slug"]] = _entry(**values)
+                except (ValueError, KeyError, TypeError):
                     continue  # a line torn by a crash: its article is redone
-                self.entries[values["slug"]] = Entry(**values)
         return self
+
+    def _from_articles(self) -> dict[str, Entry]:
+        """Entries from the articles' own front matter: slug, date and seed file name.
+
+        Their digests and fingerprints are unknown, so every seed is read again and every
+        article is treated as the editor's: nothing in it is overwritten.
+        """
+        entries: dict[str, Entry] = {}
+        for root, dirs, files in os.walk(self.content_dir):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith(".") or not name.endswith(".md"):
+                    continue
+                path = Path(root, name)
+                try:
+                    meta = parse(path.read_text(encoding="utf-8", errors="replace"))
+                except (OSError, FrontMatterError):
+                    continue
+                slug, date = str(meta.get("slug") or ""), str(meta.get("date") or "")
+                source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+                if slug and date and slug not in entries:
+                    entries[slug] = Entry(
+                        slug=slug,
+                        seed=str(source.get("file") or ""),
+                        digest="",
+                        date=date,
+                        path=path.relative_to(self.content_dir).as_posix(),
+                    )
+        return entries
 
     def by_seed(self) -> dict[str, Entry]:
         return {entry.seed: entry for entry in self.entries.values()}
@@ -80,7 +122,7 @@ class Ledger:
         if self._journal is None:
             self.content_dir.mkdir(parents=True, exist_ok=True)
             self._journal = self.journal_path.open("a", encoding="utf-8")
-        self._journal.write(json.dumps(asdict(entry), ensure_ascii=False, sort_keys=True) + "\n")
+        self._journal.write(_json(asdict(entry), sort_keys=True) + "\n")
         self._journal.flush()
 
     def save(self) -> None:
@@ -93,9 +135,26 @@ class Ledger:
             values = asdict(self.entries[slug])
             del values["slug"]
             articles[slug] = values
-        text = json.dumps(
-            {"version": 1, "articles": articles}, ensure_ascii=False, indent=1, sort_keys=True
-        )
+        text = _json({"version": 1, "articles": articles}, indent=1, sort_keys=True)
         if not self.path.exists() or self.path.read_text(encoding="utf-8") != text + "\n":
             atomic_write(self.path, text + "\n")
         self.journal_path.unlink(missing_ok=True)
+
+
+_FIELDS = {f.name for f in fields(Entry)}
+
+
+def _entry(**values) -> Entry:
+    """An Entry from stored values; keys a later version added are left out."""
+    return Entry(**{k: v for k, v in values.items() if k in _FIELDS})
+
+
+def _json(value, **options) -> str:
+    """JSON text, readable Unicode where it can be encoded in UTF-8 (a seed's file name may hold
+    bytes that are not, which then stay as escapes)."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(value, ensure_ascii=True, **options)
+    return text

@@ -987,8 +987,14 @@ class MarkdownWriter:
             code = "".join(element.itertext()).strip("\n")
             if not code.strip():
                 return None
-            fence = "~~~~" if "~~~" in code else "~~~"
-            return Block("code", f"{fence}\n{code}\n{fence}", " ".join(code.split()))
+            plain = " ".join(code.split())
+            if "<" in code:
+                # a code block would carry the page's "<" as is; escaped lines carry none
+                lines = [_escape_block_start(_escape(line.strip())) for line in code.split("\n")]
+                return Block("p", "\\\n".join(line for line in lines if line), plain)
+            # the fence is longer than any run of tildes inside, so it cannot close early
+            fence = "~" * max(3, 1 + max(map(len, re.findall(r"~+", code)), default=0))
+            return Block("code", f"{fence}\n{code}\n{fence}", plain)
         if tag == "graphic":
             image = self._image(element)
             return Block("image", image, "") if image else None

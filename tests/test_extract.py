@@ -225,6 +225,8 @@ HOSTILE = """<!DOCTYPE html><html lang="en"><head><title>Council passes budget</
 <script>alert('head')</script><style>p{color:red}</style></head>
 <body onload="alert('body')"><article><h1>Council passes budget</h1>
 {article}
+<pre>if votes &lt; quorum:
+    print("&lt;script&gt;alert(11)&lt;/script&gt;")</pre>
 <p>Residents can <a href="javascript:alert('x')">read the plan</a>, <a href=" JaVaScRiPt:alert(1)">see
 the annex</a>, <a href="java&#x09;script:alert(2)">view maps</a>, <a href="data:text/html,<script>alert(3)</script>">open
 the data</a> or <a href="vbscript:msgbox(1)">watch</a> the <a href="/meetings/budget">recording</a>.</p>
@@ -282,6 +284,7 @@ def test_hostile_page_yields_safe_markdown():
     assert "[recording](https://council.example.com/meetings/budget)" in body
     assert "read the plan" in body  # the text of a dropped link stays
     assert "&lt;script&gt;alert('text')&lt;/script&gt;" in _render(body)  # shown, not run
+    assert "&lt;script&gt;alert(11)&lt;/script&gt;" in _render(body)  # code, shown as text
     assert "evil.example.net" not in body and "steal" not in body and "password" not in body
 
 
@@ -297,10 +300,13 @@ def test_hostile_page_yields_safe_markdown():
 )
 def test_any_text_in_a_paragraph_stays_text(payload):
     escaped = payload.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    html = HOSTILE.replace(
-        "{article}", ARTICLE_TEXT + f"<p>The clerk read out: {escaped} and sat down again.</p>"
-    )
-    _assert_safe(extract_page(html).body)
+    for extra in (
+        f"<p>The clerk read out: {escaped} and sat down again.</p>",
+        f"<pre>{escaped}\nprint('the clerk')</pre>",
+        f"<blockquote><p>{escaped}</p></blockquote><ul><li>{escaped}</li></ul>",
+        f"<table><tr><th>{escaped}</th><th>b</th></tr><tr><td>1</td><td>{escaped}</td></tr></table>",
+    ):
+        _assert_safe(extract_page(HOSTILE.replace("{article}", ARTICLE_TEXT + extra)).body)
 
 
 def test_empty_and_odd_inputs():

@@ -18,7 +18,7 @@ from pathlib import Path
 import feedparser
 
 from newsdigest.lock import LockedError, folder_lock
-from newsdigest.publish_targets import PublishError, SiteSize, local_size, make_target
+from newsdigest.publish_targets import Changes, PublishError, SiteSize, local_size, make_target
 
 __all__ = ["PublishError", "PublishConfig", "load_config", "publish", "rollback"]
 
@@ -94,11 +94,15 @@ def production_settings(config: PublishConfig) -> dict:
         )
     return {
         "SITEURL": site_url,
+        "CANONICAL_SITEURL": site_url,
         "FEED_DOMAIN": config.feed_domain.rstrip("/") or site_url,
         "RELATIVE_URLS": False,
         "ANALYTICS_SCRIPT": config.analytics_script,
         "ANALYTICS_ATTRIBUTES": config.analytics_attributes,
-        # Drafts are previewed locally but never written for the public.
+        # Drafts are previewed locally but never written for the public: this module, as a
+        # plugin, drops them, and no address is left for them.
+        "PLUGINS": [*_plugins(), __name__],
+        "PUBLISH_DRAFTS": False,
         "DRAFT_SAVE_AS": "",
         "DRAFT_LANG_SAVE_AS": "",
         "DRAFT_PAGE_SAVE_AS": "",
@@ -109,10 +113,37 @@ def production_settings(config: PublishConfig) -> dict:
     }
 
 
+def _plugins() -> list:
+    from pelican.settings import get_settings_from_file
+
+    from newsdigest.site import ROOT
+
+    return list(get_settings_from_file(str(ROOT / "pelican.conf.py")).get("PLUGINS", []))
+
+
+def register():
+    """Pelican plugin of production builds (see production_settings): no drafts at all."""
+    from pelican import signals
+
+    signals.article_generator_pretaxonomy.connect(_drop_draft_articles)
+    signals.page_generator_finalized.connect(_drop_draft_pages)
+
+
+def _drop_draft_articles(generator):
+    if not generator.settings.get("PUBLISH_DRAFTS", True):
+        generator.drafts, generator.drafts_translations = [], []
+
+
+def _drop_draft_pages(generator):
+    if not generator.settings.get("PUBLISH_DRAFTS", True):
+        generator.draft_pages, generator.draft_translations = [], []
+        generator.context["draft_pages"] = []
+
+
 @dataclass
 class Built:
     report: object  # newsdigest.ingest.Report
-    articles: int
+    articles: list[str]  # where each published article is saved, relative to the output
     size: SiteSize
 
 
@@ -133,8 +164,8 @@ def build_production(
     """Ingest, then build with production settings; refuse on failed seeds (strict) or errors."""
     from pelican import signals
 
+    from newsdigest import site
     from newsdigest.ingest import ingest
-    from newsdigest.site import build_site
 
     settings = production_settings(config)
     try:
@@ -146,15 +177,15 @@ def build_production(
         raise PublishError(
             f"{len(report.failed)} seed(s) failed and --strict is set (first: {name}: {reason})"
         )
-    errors, counted = _Errors(), []
+    errors, articles = _Errors(), []
 
     def count(generator):
-        counted.append(len(generator.articles))
+        articles.extend(article.save_as for article in generator.articles)
 
     logging.getLogger("pelican").addHandler(errors)
     signals.article_generator_finalized.connect(count)
     try:
-        build_site(Path(content), Path(output), **settings)
+        site.build_site(Path(content), Path(output), force=True, **settings)
     except LockedError as error:
         raise PublishError(str(error)) from None
     except Exception as error:
@@ -164,7 +195,11 @@ def build_production(
         signals.article_generator_finalized.disconnect(count)
     if errors.messages:
         raise PublishError(f"the build failed: {errors.messages[0]}")
-    return Built(report, sum(counted), local_size(Path(output)))
+    # The build's own bookkeeping is not part of the site.
+    stamp = getattr(site, "STAMP_NAME", None)
+    if stamp:
+        (Path(output) / stamp).unlink(missing_ok=True)
+    return Built(report, articles, local_size(Path(output)))
 
 
 def feed_problems(output: Path, feed_domain: str) -> list[str]:
@@ -188,10 +223,9 @@ def feed_problems(output: Path, feed_domain: str) -> list[str]:
 
 
 def link_problems(output: Path, site_url: str) -> list[str]:
-    from newsdigest.check import broken_links
+    from newsdigest.check import check_links
 
-    broken = broken_links(Path(output), site_url=site_url)
-    return [f"broken internal link: {item}" for item in broken]
+    return [f"broken internal link: {link}" for link in check_links(Path(output), site_url)]
 
 
 def size_problems(
@@ -225,10 +259,15 @@ def check_site(output: Path, config: PublishConfig, published: SiteSize | None, 
         raise PublishError("checks failed:\n  " + "\n  ".join(shown))
 
 
-def commit_message(built: Built, now: dt.datetime | None = None) -> str:
+def describe(built: Built, changes: Changes, now: dt.datetime | None = None) -> str:
+    """The deploy's message: when, how many articles, how many of them new or updated online."""
     now = now or dt.datetime.now(dt.UTC)
-    fresh = len(built.report.ingested)
-    return f"Digest of {now:%Y-%m-%d %H:%M} UTC: {built.articles} articles, {fresh} new or updated"
+    pages = set(built.articles)
+    new = sum(path in pages for path in changes.added)
+    updated = sum(path in pages for path in changes.changed)
+    return (
+        f"Digest of {now:%Y-%m-%d %H:%M} UTC: {len(pages)} articles ({new} new, {updated} updated)"
+    )
 
 
 def publish(
@@ -249,7 +288,7 @@ def publish(
     output = Path(output)
     built = build_production(seeds, content, output, config, strict=strict)
     say(built.report.summary())
-    say(f"build: {built.articles} articles, {built.size} in {output}/ for {config.site_url}")
+    say(f"build: {len(built.articles)} articles, {built.size} in {output}/ for {config.site_url}")
     with folder_lock(output):
         published = target.published_size()
         check_site(output, config, published, force=force)
@@ -260,7 +299,7 @@ def publish(
             if changes:
                 say(changes.listing())
             return
-        say(target.deploy(output, commit_message(built)))
+        say(target.deploy(output, lambda changes: describe(built, changes)))
 
 
 def rollback(

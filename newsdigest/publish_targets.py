@@ -15,6 +15,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,10 @@ class Changes:
         if len(lines) > limit:
             lines = lines[:limit] + [f"  ... and {len(lines) - limit} more"]
         return "\n".join(lines)
+
+
+# Deploys name what they put online (a commit message, a log line) from what changes.
+Describe = Callable[[Changes], str]
 
 
 def local_size(folder: Path) -> SiteSize:
@@ -176,10 +181,11 @@ class RsyncTarget:
         )
         return parse_itemized(text)
 
-    def deploy(self, output: Path, message: str) -> str:
+    def deploy(self, output: Path, describe: Describe) -> str:
         changes = self.preview(output)
         if not changes:
             return f"{self.name}: nothing changed; the site online stays as it is"
+        message = describe(changes)
         if not self.releases:
             self._shell(f"mkdir -p {shlex.quote(self.folder)}", "creating the folder")
             self._rsync(*RSYNC_COPY, f"{output}/", self._address(), what="rsync")
@@ -285,9 +291,11 @@ class GitTarget:
         sizes = [int(line.split()[3]) for line in tree.splitlines() if line.split()[1] == "blob"]
         return SiteSize(len(sizes), sum(sizes))
 
-    def _commit(self, workdir: Path, output: Path, message: str) -> tuple[str, Changes]:
-        """Commit the folder on top of the branch with ghp-import; return the commit and changes."""
-        tip = self._clone(workdir)
+    def _commit(
+        self, workdir: Path, tip: str | None, output: Path, message: str
+    ) -> tuple[str, Changes]:
+        """Commit the folder on top of the branch's tip with ghp-import; the commit and changes."""
+        self._git(workdir, "update-ref", "-d", f"refs/heads/{self.branch}", what="git update-ref")
         args = [sys.executable, "-m", "ghp_import", "-b", self.branch, "-r", "target"]
         args += ["-m", message, *(["-n"] if self.nojekyll else [])]
         args += ["-c", self.cname] if self.cname else []
@@ -316,13 +324,17 @@ class GitTarget:
 
     def preview(self, output: Path) -> Changes:
         with tempfile.TemporaryDirectory(prefix="newsdigest-publish-") as tmp:
-            return self._commit(Path(tmp), output, "preview")[1]
+            tip = self._clone(Path(tmp))
+            return self._commit(Path(tmp), tip, output, "preview")[1]
 
-    def deploy(self, output: Path, message: str) -> str:
+    def deploy(self, output: Path, describe: Describe) -> str:
         with tempfile.TemporaryDirectory(prefix="newsdigest-publish-") as tmp:
-            commit, changes = self._commit(Path(tmp), output, message)
+            tip = self._clone(Path(tmp))
+            changes = self._commit(Path(tmp), tip, output, "preview")[1]
             if not changes:
                 return f"{self.name}: nothing changed; {self.branch} stays as it is"
+            message = describe(changes)
+            commit, changes = self._commit(Path(tmp), tip, output, message)
             self._git(
                 Path(tmp),
                 "push",
@@ -487,12 +499,15 @@ class S3Target:
     def preview(self, output: Path) -> Changes:
         return self._call(lambda: self._plan(self._client(), output), "listing the bucket")
 
-    def deploy(self, output: Path, message: str) -> str:
-        return self._call(lambda: self._upload(output, message), "uploading")
+    def deploy(self, output: Path, describe: Describe) -> str:
+        return self._call(lambda: self._upload(output, describe), "uploading")
 
-    def _upload(self, output: Path, message: str) -> str:
+    def _upload(self, output: Path, describe: Describe) -> str:
         client = self._client()
         changes = self._plan(client, output)
+        if not changes:
+            return f"{self.name}: nothing changed; the bucket stays as it is"
+        message = describe(changes)
         uploads = changes.added + changes.changed
         # Assets first, pages last: a new page never points at an asset not yet uploaded.
         for path in sorted(uploads, key=is_page):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import logging
 import re
 import warnings
 from copy import deepcopy
@@ -34,6 +35,10 @@ from dateutil import parser as dateutil_parser
 from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.external import try_readability
+
+# trafilatura warns about every odd page it meets (a link without a target...);
+# nothing there is for the person running an ingest to act on
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 @dataclass

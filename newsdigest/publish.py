@@ -71,6 +71,9 @@ def load_config(
     if unknown:
         raise PublishError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
     site, analytics = data.get("site", {}), data.get("analytics", {})
+    for name in analytics.get("attributes", {}):
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", name):
+            raise PublishError(f"{path}: analytics attribute {name!r} is not an attribute name")
     config = PublishConfig(
         site_url=environ.get("NEWSDIGEST_SITEURL") or site.get("url", ""),
         feed_domain=environ.get("NEWSDIGEST_FEED_DOMAIN") or site.get("feed_domain", ""),

@@ -141,6 +141,11 @@ def test_config_mistakes_are_refused_clearly(tmp_path):
         config(web={"type": "rsync", "path": "/x"}).target("live")
     with pytest.raises(PublishError, match="keep at least 2"):
         make_target("web", {"type": "rsync", "path": "/x", "keep": 1})
+    path.write_text(
+        '[analytics]\nscript = "https://s.example/a.js"\nattributes = { "on load" = "x" }\n'
+    )
+    with pytest.raises(PublishError, match="not an attribute name"):
+        load_config(path, environ={})
     for url in ("", "news.example.org", "/blog"):
         with pytest.raises(PublishError, match="absolute address"):
             production_settings(PublishConfig(site_url=url))

@@ -5,13 +5,14 @@ Who does what:
 - Metadata comes from what the page declares, most trusted first: JSON-LD
   (NewsArticle/Article, also inside @graph), Open Graph and article:* meta tags,
   other meta tags (author, dates, Dublin Core, microdata), then visible bylines
-  and <time> elements.
+  and datelines (read with python-dateutil only when unambiguous).
 - trafilatura finds the main text and hands back its XML tree (paragraphs,
-  headings, lists, quotes, tables, links, images).
+  headings, lists, quotes, tables, links, images). When its quick pass finds no
+  article container, readability's pick goes through it, then its full cascade.
 - Our own rules, before and after trafilatura, remove what it keeps but is not
-  the article: hidden elements, captions, share and follow lines, "Read more"
-  and related-link blocks, newsletter promos, the headline and byline repeated
-  at the top, credit lines at the end.
+  the article: hidden elements, captions, decks, share and follow lines, "Read
+  more" and related-link blocks, newsletter and paywall prompts, the headline
+  and byline repeated at the top, credit lines at the end.
 - Our own serializer writes the Markdown: text is escaped so nothing from the
   page becomes HTML, links are made absolute and kept only for http, https and
   mailto, images only for http and https.
@@ -43,7 +44,13 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 @dataclass
 class Page:
-    """What one saved HTML page yields: metadata and the body as Markdown."""
+    """What one saved HTML page yields: metadata and the body as Markdown.
+
+    `author` names real people only (no desks, agencies or the outlet); several
+    become "A and B" or "A, B and C". `date` and `modified` are ISO 8601 with the
+    offset the page declared (none when it declared none). `url` is the canonical
+    URL, `image` the lead image, both absolute; `lang` a primary language subtag.
+    """
 
     title: str | None
     body: str
@@ -1230,7 +1237,7 @@ def _is_furniture(block: Block) -> bool:
     link_share = block.link_text / max(1, len(text))
     if block.kind == "list" and (link_share > 0.6 or _is_teaser_list(block)):
         return True  # lists of links are related stories or navigation
-    if block.kind in ("p", "head", "quote") and link_share > 0.8 and words < 40:
+    if block.kind in ("p", "quote") and link_share > 0.8 and words < 40:
         return True  # a teaser line that is only a link
     if words > SHORT_BLOCK_WORDS:
         return False

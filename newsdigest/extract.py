@@ -80,6 +80,9 @@ def extract_page(html: str, url: str | None = None) -> Page:
     meta = read_metadata(tree, url)
     base = url or _base_href(tree) or meta.url
     body = extract_markdown(tree, base, meta)
+    if meta.image is None:  # no lead image declared: the article's first picture
+        first_image = FIRST_IMAGE.search(body)
+        meta.image = first_image.group(1) if first_image else None
     return Page(
         title=meta.title,
         body=body,
@@ -91,6 +94,9 @@ def extract_page(html: str, url: str | None = None) -> Page:
         lang=meta.lang,
         image=meta.image,
     )
+
+
+FIRST_IMAGE = re.compile(r"^!\[[^\]\n]*\]\((https?://[^)\s]+)\)", re.M)
 
 
 # ---------------------------------------------------------------------------
@@ -442,7 +448,8 @@ def _microdata_authors(tree) -> list[str]:
 BYLINE_XPATH = (
     '//*[@rel="author"] | //*[contains(@class, "byline")] | //*[contains(@class, "author-name")]'
     ' | //*[contains(@class, "author__name")] | //address[contains(@class, "author")]'
-)
+    ' | //a[contains(@href, "/author/") or contains(@href, "/authors/")]'
+)  # the last: links to a writer's page, as blog and news CMSs make them
 
 
 def _visible_bylines(tree) -> list[str]:
@@ -1190,6 +1197,8 @@ FURNITURE_START = re.compile(
     r"|share (?:this|on|via)\b|share$|tweet$|e-?mail$|print$|order reprints"
     r"|(?:\d+ )?comments?\W*$|(?:leave|post|add|view|show) (?:a |the |all )?comments?\b"
     r"|advertisement\W*$|sponsored\W*$|(?:story|article|ad) continues below"
+    r"|continue (?:reading|below)\W*(?:below|here)?\W*$"
+    r"|(?:additional |further )?reporting by\b|(?:writing|editing) by\b"
     r"|©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*(?:\d{4}|by\b|of\b)"
     r"|copyright\b.{0,60}\b(?:19|20)\d\d\b"
     r"|sources?\s*:\s*\S+(?:\s+\S+){0,5}$"
@@ -1223,7 +1232,7 @@ def filter_blocks(blocks: list[Block], meta: Metadata) -> list[Block]:
     blocks = _drop_leading_repeats(blocks, meta)
     blocks = [b for b in blocks if not _is_furniture(b)]
     blocks = [b for b in blocks if not (len(b.text.split()) <= 80 and PROMO.search(b.text))]
-    blocks = _drop_trailing_contacts(blocks)
+    blocks = _drop_trailing_credits(blocks, meta)
     while blocks and blocks[-1].kind in ("head", "image"):
         blocks = blocks[:-1]  # a heading with nothing left under it
     return blocks
@@ -1257,9 +1266,16 @@ LIST_ITEM = re.compile(r"^(?:-|\d+\.) ")
 LINK_LED_ITEM = re.compile(r"^(?:-|\d+\.) \[[^\]]*(?:\s[^\]]*){2,}\]\([^)]*\)\s*(?:\\)?$")
 
 
-def _drop_trailing_contacts(blocks: list[Block]) -> list[Block]:
-    """A "write to the reporter at ..." line closing the article is a credit, not text."""
-    while blocks and len(blocks[-1].text.split()) <= 15 and EMAIL.search(blocks[-1].text):
+def _drop_trailing_credits(blocks: list[Block], meta: Metadata) -> list[Block]:
+    """Closing lines about the writer ("write to ... at", "X is our correspondent") are credits."""
+    names = [_fold(name) for name in meta.authors]
+    while blocks:
+        text = blocks[-1].text
+        words = len(text.split())
+        contact = words <= 15 and EMAIL.search(text)
+        bio = words <= 40 and any(name and name in _fold(text) for name in names)
+        if not (contact or bio):
+            break
         blocks = blocks[:-1]
     return blocks
 

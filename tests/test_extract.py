@@ -380,3 +380,20 @@ def _with_dateline(dateline: str) -> str:
 )
 def test_visible_dateline(dateline, expected):
     assert extract_page(_with_dateline(dateline)).date == expected
+
+
+def test_blog_cms_layout():
+    """No JSON-LD, no author meta: byline link, <time>, first picture; chrome in the text."""
+    html = (PAGES / "blog_cms_layout.html").read_text(encoding="utf8")
+    page = extract_page(html, url="https://gulfdaily.example.com/news/port-strike-ends")
+    assert page.title == "Port strike ends after 9 days"
+    assert page.author == "Sara Lindgren"
+    assert page.date == "2026-03-03T10:00:00+04:00"
+    assert page.image == "https://gulfdaily.example.com/img/port.jpg"
+    body = page.body
+    assert body.count("Nobody wins a long strike") == 1  # the pull quote is not repeated
+    for chrome in ("Advertisement", "Related:", "Continue reading", "Cranes at the container terminal. Photo",
+                   "transport correspondent", "More news", "Airport expansion", "Share"):  # fmt: skip
+        assert chrome not in body, chrome
+    assert "## What changes for shippers" in body
+    assert body.rstrip().endswith("the port authority said in a statement.")

@@ -255,6 +255,11 @@ class GitTarget:
     cname: str | None = None
     nojekyll: bool = True
 
+    def __post_init__(self):
+        # A path on this machine is taken from where the command runs, not from the work clone.
+        if "://" not in self.repository and not re.match(r"^[^/]+:", self.repository):
+            self.repository = os.path.abspath(os.path.expanduser(self.repository))
+
     def _git(self, repo: Path, *args: str, what: str) -> str:
         return _run(["git", *args], what, cwd=repo).stdout.strip()
 

@@ -543,3 +543,69 @@ def test_invoke_build_production_and_publish(project, tmp_path):
 
     result = invoke("publish", "--target", "elsewhere", *folders, env=env)
     assert result.returncode == 2 and "no target named 'elsewhere'" in result.stderr
+
+
+# The scheduled examples
+
+
+def test_cron_example_publishes_new_seeds_and_keeps_the_ledger_in_git(tmp_path):
+    """The line of examples/crontab, run as cron would: new seeds arrive through git, the site
+    goes online, and the new articles with their ledger go back to the repository."""
+    line = next(
+        text
+        for text in (ROOT / "examples" / "crontab").read_text().splitlines()
+        if text.startswith("*/")
+    )
+    command = line.split(None, 5)[5]
+    origin, clone, editor, www = (tmp_path / n for n in ("origin.git", "srv", "editor", "www"))
+    subprocess.run(["git", "clone", "-q", "--bare", str(ROOT), str(origin)], check=True)
+    for folder in (clone, editor):
+        subprocess.run(["git", "clone", "-q", str(origin), str(folder)], check=True)
+    (clone / "publish.toml").write_text(
+        f'default_target = "web"\n[site]\nurl = "{SITE}"\n'
+        f'[targets.web]\ntype = "rsync"\npath = "{www}"\n'
+    )
+    # A seed arrives: committed by a scraper to the repository.
+    shutil.copy(SEEDS / FIRST[0], editor / "seeds" / "arrived-today.txt")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDIGEST_")}
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    for kind in ("AUTHOR", "COMMITTER"):
+        env[f"GIT_{kind}_NAME"], env[f"GIT_{kind}_EMAIL"] = "Scraper", "scraper@example.org"
+    subprocess.run(["git", "-C", str(editor), "add", "seeds"], check=True)
+    subprocess.run(
+        ["git", "-C", str(editor), "commit", "-q", "-m", "seeds: one more"], check=True, env=env
+    )
+    subprocess.run(["git", "-C", str(editor), "push", "-q"], check=True)
+
+    command = command.replace("/srv/newsdigest", str(clone))
+    command = command.replace("/tmp/newsdigest-publish.lock", str(tmp_path / "lock"))
+    command = command.replace("/var/log/newsdigest-publish.log", str(tmp_path / "log"))
+    result = subprocess.run(["sh", "-c", command], env=env, cwd=tmp_path)
+    log = (tmp_path / "log").read_text()
+    assert result.returncode == 0, log
+    assert "checks: passed" in log and "is live" in log
+    assert (www / "current" / "index.html").is_file()
+    subject = git(origin, "log", "-1", "--format=%s", "HEAD")
+    assert subject == "content: scheduled ingest"
+    committed = git(origin, "ls-tree", "-r", "--name-only", "HEAD", "content").splitlines()
+    assert "content/.ledger.json" in committed
+    assert any(path.endswith(".md") for path in committed)
+
+
+def test_workflow_example_is_valid_and_uses_real_commands():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / "examples" / "publish.yml").read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads on: as True
+    assert triggers["schedule"][0]["cron"] and "seeds/**" in triggers["push"]["paths"]
+    steps = workflow["jobs"]["publish"]["steps"]
+    commands = " ".join(step.get("run", "") for step in steps)
+    assert "invoke publish" in commands and "invoke publish --rollback" in commands
+    assert "git add seeds content" in commands
+    listed = subprocess.run(
+        [sys.executable, "-m", "invoke", "--help", "publish"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "--rollback" in listed and "--dry-run" in listed

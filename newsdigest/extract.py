@@ -1232,9 +1232,27 @@ def filter_blocks(blocks: list[Block], meta: Metadata) -> list[Block]:
     blocks = _drop_leading_repeats(blocks, meta)
     blocks = [b for b in blocks if not _is_furniture(b)]
     blocks = [b for b in blocks if not (len(b.text.split()) <= 80 and PROMO.search(b.text))]
+    blocks = _cut_closing_sections(blocks)
     blocks = _drop_trailing_credits(blocks, meta)
     while blocks and blocks[-1].kind in ("head", "image"):
         blocks = blocks[:-1]  # a heading with nothing left under it
+    return blocks
+
+
+# sections that close press releases and articles without being part of the story
+CLOSING_SECTION = re.compile(
+    r"^\W*(?:about the (?:authors?|writers?|reporters?)|media contacts?|press contacts?"
+    r"|media enquiries|press enquiries|forward-looking statements?|disclaimer)\W*$",
+    re.I,
+)
+
+
+def _cut_closing_sections(blocks: list[Block]) -> list[Block]:
+    """Everything from an "About the author" or "Media contact" heading in the second half on."""
+    for index in range(len(blocks) // 2, len(blocks)):
+        block = blocks[index]
+        if block.kind in ("head", "p") and CLOSING_SECTION.match(block.text):
+            return blocks[:index]
     return blocks
 
 

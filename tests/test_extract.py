@@ -397,3 +397,21 @@ def test_blog_cms_layout():
         assert chrome not in body, chrome
     assert "## What changes for shippers" in body
     assert body.rstrip().endswith("the port authority said in a statement.")
+
+
+def test_closing_sections_of_a_press_release_are_cut():
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the announcement describes the partnership between the two firms.</p>"
+        for n in range(6)
+    )
+    html = (
+        f"<html><body><article><h1>Firms agree partnership</h1>{paragraphs}"
+        "<h3>Media contact</h3><p>Jane Doe, +1 555 0100</p>"
+        "<h3>Forward-looking statements</h3><p>This release contains statements about the future.</p>"
+        "</article></body></html>"
+    )
+    body = extract_page(html).body
+    assert body.rstrip().endswith(
+        "Paragraph 5 of the announcement describes the partnership between the two firms."
+    )
+    assert "Jane Doe" not in body and "Forward-looking" not in body

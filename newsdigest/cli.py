@@ -91,7 +91,7 @@ def run_publish(
                 strict=strict,
             )
     except (publish.PublishError, LockedError) as error:
-        _fail(f"not published: {error}", 2)
+        _fail(f"{'not rolled back' if rollback else 'not published'}: {error}", 2)
 
 
 def run_clean(output: Path) -> None:

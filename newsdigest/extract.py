@@ -24,6 +24,7 @@ import html as html_lib
 import json
 import logging
 import re
+import threading
 import warnings
 from copy import deepcopy
 from dataclasses import dataclass
@@ -102,9 +103,18 @@ FIRST_IMAGE = re.compile(r"^!\[[^\]\n]*\]\((https?://[^)\s]+)\)", re.M)
 # ---------------------------------------------------------------------------
 # Parsing
 
-_PARSER = lxml.html.HTMLParser(
-    collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
-)
+_PARSERS = threading.local()  # an lxml parser must not be shared between threads
+
+
+def _parser() -> lxml.html.HTMLParser:
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = lxml.html.HTMLParser(
+            collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
+        )
+    return parser
+
+
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")  # never text; XML trees refuse them
 _CONTROL_CHARS = [chr(c) for c in (*range(9), 11, 12, *range(14, 32), 127)]
@@ -118,7 +128,7 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
     if not html.strip():
         return None
     try:
-        tree = lxml.html.document_fromstring(html, parser=_PARSER)
+        tree = lxml.html.document_fromstring(html, parser=_parser())
     except (etree.ParserError, ValueError):
         return None
     return tree

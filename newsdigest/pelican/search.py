@@ -18,7 +18,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from newsdigest.write import atomic_write
+from newsdigest.write import write_if_changed
 from pelican.generators import Generator
 
 DEFAULTS = {
@@ -78,7 +78,7 @@ class SearchGenerator(Generator):
             self.context.get("taxonomies", {}),
             self.options["SEARCH_SUMMARY_LENGTH"],
         )
-        atomic_write(
+        write_if_changed(
             Path(self.output_path) / self.options["SEARCH_INDEX_SAVE_AS"],
             json.dumps(index, ensure_ascii=False, separators=(",", ":")),
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from newsdigest.write import atomic_write
+from newsdigest.write import write_if_changed
 from pelican.generators import Generator
 
 SITEMAP_LIMIT = 50_000
@@ -81,8 +81,8 @@ class SiteFilesGenerator(Generator):
         siteurl = self.settings.get("CANONICAL_SITEURL") or self.settings["SITEURL"]
         output = Path(self.output_path)
         for name, text in sitemap_documents(siteurl, sitemap_urls(self.context)).items():
-            atomic_write(output / name, text)
-        atomic_write(output / "robots.txt", robots_txt(siteurl))
+            write_if_changed(output / name, text)
+        write_if_changed(output / "robots.txt", robots_txt(siteurl))
         # A 404 page is served for any missing path, so its links start at the site's root.
         writer.write_file(
             "404.html",

@@ -1,0 +1,475 @@
+"""Bad input, editors' changes, crashes and concurrent runs: nothing is lost, nothing stops.
+
+The crash tests kill real `invoke` processes with SIGKILL while they write, then check that
+every file left behind is whole and that the next run ends byte for byte where an
+uninterrupted run ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree
+
+from newsdigest.ingest import ingest
+from newsdigest.lock import lock_path
+from newsdigest.write import parse, render
+from tests.conftest import ROOT, SEEDS
+from tests.hostile_seeds import BAD, GOOD, make_hostile_seeds
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01: undated seeds get one fixed day
+BODY = (
+    "The regional council voted on Monday to extend the night bus service to three more "
+    "districts, officials said.\n\nThe change takes effect in January and costs little, "
+    "the council's transport office said in a statement."
+)
+
+
+def invoke(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **EPOCH, **env},
+    )
+
+
+def start_invoke(*args: str) -> subprocess.Popen:
+    """A real `invoke` run in its own process group, so SIGKILL reaches its workers too."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **EPOCH},
+        start_new_session=True,
+    )
+
+
+def kill_when(process: subprocess.Popen, ready, timeout: float = 120) -> None:
+    """SIGKILL `process` as soon as `ready()` holds; fail if it ended first."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert process.poll() is None, "the run ended before it could be killed midway"
+        assert time.monotonic() < deadline, "the run never got far enough"
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+
+def count_files(folder: Path, suffix: str) -> int:
+    return sum(name.endswith(suffix) for _, _, files in os.walk(folder) for name in files)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def write_seed(folder: Path, name: str, title: str, body: str = BODY, byline: str = "") -> Path:
+    path = folder / name
+    path.write_text(f"{title}\n\n{byline + chr(10) * 2 if byline else ''}{body}\n", "utf-8")
+    return path
+
+
+def articles(content: Path) -> dict[str, dict]:
+    """Front matter and body of every article, by the seed file it came from."""
+    found = {}
+    for path in sorted(content.rglob("*.md")):
+        fields = parse(path.read_text(encoding="utf-8"))
+        fields["path"] = path
+        found[fields["source"]["file"]] = fields
+    return found
+
+
+@pytest.fixture(scope="module")
+def batch_seeds(tmp_path_factory) -> Path:
+    """600 distinct seeds made from the demo ones: enough that a run can be killed midway."""
+    folder = tmp_path_factory.mktemp("batch") / "seeds"
+    folder.mkdir()
+    demo = sorted(SEEDS.glob("*.txt"))
+    for number in range(600):
+        title, rest = demo[number % len(demo)].read_text("utf-8", "replace").split("\n", 1)
+        text = f"Dispatch {number}: {title}\n{rest}\nThis was dispatch number {number}.\n"
+        (folder / f"{number:04d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+def test_hostile_corpus_one_line_per_bad_file_and_good_ones_kept(tmp_path):
+    seeds = make_hostile_seeds(tmp_path / "seeds")
+    content, output = tmp_path / "content", tmp_path / "output"
+    strict = invoke("ingest", "--strict", "--seeds", str(seeds), "--content", str(content))
+    assert strict.returncode == 2, strict.stderr
+    summary = f"ingest: {len(GOOD)} ingested, 0 unchanged, {len(BAD)} failed"
+    assert summary in strict.stdout
+    assert "some files failed" in strict.stdout
+    lines = strict.stderr.splitlines()
+    for name, reason in BAD.items():
+        mine = [line for line in lines if f"{seeds / name}:" in line]
+        assert len(mine) == 1, (name, mine)
+        assert reason in mine[0], (name, mine[0])
+    for name in GOOD:
+        assert not [line for line in lines if f"{seeds / name}:" in line], name
+
+    found = articles(content)
+    assert set(found) == set(GOOD)
+    for name, (title, phrases) in GOOD.items():
+        assert found[name]["title"] == title, name
+        for phrase in phrases:
+            assert phrase in found[name]["body"], (name, phrase)
+    for path in content.rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        assert not any(ch in text for ch in "\x00\x01\x07\x08\x0b\x1b\x7f\ufeff\ufffd"), path
+
+    # the default run goes on, says that files failed, and builds a site with sound feeds
+    build = invoke(
+        "build", "--seeds", str(seeds), "--content", str(content), "--output", str(output)
+    )
+    assert build.returncode == 0, build.stderr
+    assert f"0 ingested, {len(GOOD)} unchanged, {len(BAD)} failed" in build.stdout
+    assert "some files failed" in build.stdout
+    assert build.stderr.count("error: ") == len(BAD)
+    for feed in (output / "feeds").rglob("*.xml"):
+        etree.fromstring(feed.read_bytes())  # strict XML parser: raises on any bad character
+        assert not feedparser.parse(feed.read_bytes()).bozo, feed
+
+
+def test_unreadable_seed_is_reported(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("running as root: chmod 000 does not stop root from reading a file")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    write_seed(seeds, "good.txt", "Night Buses Extended")
+    locked = write_seed(seeds, "locked.txt", "Locked Away")
+    locked.chmod(0)
+    try:
+        result = invoke("ingest", "--seeds", str(seeds), "--content", str(tmp_path / "content"))
+    finally:
+        locked.chmod(0o644)
+    assert result.returncode == 0
+    assert "1 ingested, 0 unchanged, 1 failed" in result.stdout
+    assert f"error: {locked}: Permission denied" in result.stderr
+
+
+def test_failed_file_is_retried_next_run(tmp_path):
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    (seeds / "later.txt").write_bytes(b"")
+    first = ingest(seeds, content)
+    assert first.failed == [("later.txt", "file is empty")]
+    write_seed(seeds, "later.txt", "Night Buses Extended")
+    second = ingest(seeds, content)
+    assert second.ingested == ["later.txt"] and not second.failed
+    assert articles(content)["later.txt"]["title"] == "Night Buses Extended"
+
+
+# --- editors' changes, slugs and dates ---------------------------------------------------------
+
+
+def test_editor_edits_survive_and_untouched_fields_refresh(tmp_path, caplog):
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    seed = write_seed(seeds, "buses.txt", "Night Buses Extended to Three Districts")
+    ingest(seeds, content)
+    original = articles(content)["buses.txt"]
+    path = original["path"]
+
+    edited = {k: v for k, v in original.items() if k != "path"}
+    edited["title"] = "Night buses extended to three more districts"
+    edited["summary"] = "The council adds night buses in three districts from January."
+    edited["topics"] = ["public transport"]
+    edited["body"] = original["body"] + "\n\nEditor's note: the vote was unanimous."
+    path.write_text(render(edited), encoding="utf-8")
+
+    # the seed changes: the scraper now has a byline, so the machine has an author to add
+    write_seed(seeds, seed.name, "Night Buses Extended to Three Districts", byline="By Jane Doe")
+    report = ingest(seeds, content)
+    assert report.ingested == ["buses.txt"]
+    assert report.edited and report.edited[0][0] == "buses.txt"
+    assert set(report.edited[0][1]) >= {"title", "summary", "topics", "body"}
+    assert "kept editor changes" in caplog.text and "with editor changes kept" in report.summary()
+    after = articles(content)["buses.txt"]
+    for key in ("title", "summary", "topics", "body"):
+        assert after[key] == edited[key], key
+    assert after["author"] == "Jane Doe"  # a machine field the editor did not touch: refreshed
+    assert after["slug"] == original["slug"] and after["date"] == original["date"]
+    assert after["path"] == path
+
+    # an unchanged seed leaves the edited file alone, byte for byte
+    before = path.read_bytes()
+    assert ingest(seeds, content).unchanged == ["buses.txt"]
+    assert path.read_bytes() == before
+
+    # --force regenerates from the seed
+    ingest(seeds, content, force=True)
+    forced = articles(content)["buses.txt"]
+    assert forced["title"] == "Night Buses Extended to Three Districts"
+    assert "Editor's note" not in forced["body"] and forced["author"] == "Jane Doe"
+
+
+def test_same_titles_get_different_slugs_stably(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("b.txt", "a.txt", "c.html"):
+        if name.endswith(".html"):
+            (seeds / name).write_text(
+                f"<html><head><title>Markets Rally</title></head><body><article><h1>Markets "
+                f"Rally</h1><p>{BODY}</p></article></body></html>"
+            )
+        else:
+            write_seed(seeds, name, "Markets Rally", body=f"{BODY} Seed {name}.")
+    slugs = {}
+    for run in ("one", "two"):
+        ingest(seeds, tmp_path / run)
+        slugs[run] = {name: fields["slug"] for name, fields in articles(tmp_path / run).items()}
+    assert slugs["one"] == slugs["two"]
+    assert slugs["one"] == {
+        "a.txt": "markets-rally",
+        "b.txt": "markets-rally-2",
+        "c.html": "markets-rally-3",
+    }
+    # a newcomer with the same title never takes a slug that is already out there
+    write_seed(seeds, "0.txt", "Markets Rally", body=f"{BODY} Seed zero.")
+    ingest(seeds, tmp_path / "one")
+    again = {name: f["slug"] for name, f in articles(tmp_path / "one").items()}
+    assert again == {**slugs["one"], "0.txt": "markets-rally-4"}
+
+
+def test_renamed_and_touched_seeds_keep_url_and_date(tmp_path):
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    write_seed(seeds, "old-name.txt", "Night Buses Extended")
+    ingest(seeds, content, today=dt.date(2026, 3, 17))
+    before = articles(content)["old-name.txt"]
+    (seeds / "old-name.txt").rename(seeds / "new-name.txt")
+    os.utime(seeds / "new-name.txt", (2_000_000_000, 2_000_000_000))
+    report = ingest(seeds, content, today=dt.date(2026, 5, 1))
+    assert report.unchanged == ["new-name.txt"] and not report.ingested
+    after = articles(content)
+    assert list(after) == ["old-name.txt"]  # source.file is what the scraper first called it
+    moved = after["old-name.txt"]
+    assert (moved["slug"], moved["date"], moved["path"]) == (
+        before["slug"],
+        "2026-03-17",
+        before["path"],
+    )
+    # the renamed seed, now edited, is still the same article
+    write_seed(seeds, "new-name.txt", "Night Buses Extended", body=BODY + " Updated.")
+    ingest(seeds, content, today=dt.date(2026, 6, 1))
+    (only,) = articles(content).values()
+    assert (only["slug"], only["date"]) == (before["slug"], "2026-03-17")
+    assert only["source"]["file"] == "new-name.txt"
+
+
+def test_removed_seed_is_kept_and_reported(tmp_path):
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    write_seed(seeds, "stays.txt", "Night Buses Extended")
+    gone = write_seed(seeds, "goes.txt", "Markets Rally")
+    ingest(seeds, content)
+    gone.unlink()
+    report = ingest(seeds, content)
+    assert report.seedless == ["goes.txt"]
+    assert "1 kept without a seed" in report.summary()
+    assert set(articles(content)) == {"stays.txt", "goes.txt"}
+
+
+def test_reingest_of_untouched_content_changes_no_byte(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    content = tmp_path / "content"
+    ingest(seeds, content)
+    before = snapshot(content)
+    times = {p: p.stat().st_mtime_ns for p in content.rglob("*.md")}
+    report = ingest(seeds, content)
+    assert not report.ingested and len(report.unchanged) == len(list(SEEDS.iterdir()))
+    assert snapshot(content) == before
+    assert {p: p.stat().st_mtime_ns for p in content.rglob("*.md")} == times
+
+
+# --- names and YAML --------------------------------------------------------------------------
+
+
+HOSTILE_TITLES = [
+    'Breaking: "NATO" says #1 — yes: --- !!python/object',
+    "!!python/object/apply:os.system ['echo owned']",
+    "--- &a [*a, *a]",
+    "../../../etc/passwd",
+    "/etc/shadow",
+    "..\\..\\windows\\system32",
+    "CON",
+    "nul",
+    "Up/Down: Markets \\ Bonds // Rates",
+    "...",
+    "key: value\nother: value",
+    "@handle `code` | pipe > quote {brace} [list] 'single' \"double\" %percent &amp;",
+]
+
+
+def test_hostile_titles_round_trip_and_names_stay_inside(tmp_path):
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    seeds.mkdir()
+    for number, title in enumerate(HOSTILE_TITLES):
+        write_seed(seeds, f"{number:02d}.txt", title.replace("\n", " "))
+    (seeds / "COM1.txt").write_text(f"LPT1\n\n{BODY}\n")
+    report = ingest(seeds, content)
+    assert not report.failed
+    found = articles(content)
+    for number, title in enumerate(HOSTILE_TITLES):
+        assert found[f"{number:02d}.txt"]["title"] == title.replace("\n", " ")
+    reserved = {"con", "prn", "aux", "nul", *(f"{p}{n}" for p in ("com", "lpt") for n in range(10))}
+    for fields in found.values():
+        path = fields["path"].resolve()
+        assert path.is_relative_to(content.resolve())
+        assert path.stem.split(".")[0].lower() not in reserved
+        assert all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in fields["slug"])
+    from newsdigest.site import build_site
+
+    build_site(content, output)
+    for path in output.rglob("*"):
+        assert path.resolve().is_relative_to(output.resolve())
+    assert not (tmp_path / "etc").exists() and not Path("/etc/passwd.md").exists()
+
+
+def test_yaml_front_matter_executes_nothing(tmp_path):
+    text = (
+        "---\ntitle: !!python/object/apply:os.system ['touch " + str(tmp_path / "owned") + "']\n"
+        "slug: x\n---\n\nBody.\n"
+    )
+    from newsdigest.write import FrontMatterError
+
+    with pytest.raises(FrontMatterError):
+        parse(text)
+    assert not (tmp_path / "owned").exists()
+
+
+# --- crashes and concurrency ---------------------------------------------------------------
+
+
+def test_sigkill_during_ingest_then_rerun_equals_uninterrupted(batch_seeds, tmp_path):
+    reference, content = tmp_path / "reference", tmp_path / "content"
+    done = invoke("ingest", "--seeds", str(batch_seeds), "--content", str(reference))
+    assert done.returncode == 0, done.stderr
+    expected = snapshot(reference)
+
+    run = start_invoke("ingest", "--seeds", str(batch_seeds), "--content", str(content))
+    kill_when(run, lambda: count_files(content, ".md") >= 120)
+    written = list(content.rglob("*.md"))
+    assert 120 <= len(written) < 600
+    for path in written:  # every article on disk is whole
+        fields = parse(path.read_text(encoding="utf-8"))
+        assert fields["title"] and fields["body"]
+
+    again = invoke("ingest", "--seeds", str(batch_seeds), "--content", str(content))
+    assert again.returncode == 0, again.stderr
+    assert "0 failed" in again.stdout
+    assert snapshot(content) == expected
+
+
+def test_sigkill_during_build_then_rebuild_equals_uninterrupted(batch_seeds, tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    cache = tmp_path / ".output-cache"
+    args = ["--seeds", str(batch_seeds), "--content", str(content), "--output", str(output)]
+    done = invoke("build", *args)
+    assert done.returncode == 0, done.stderr
+    expected = snapshot(output)
+    pages = sum(name.endswith(".html") for name in expected)
+    shutil.rmtree(output)
+    shutil.rmtree(cache)
+
+    run = start_invoke("build", *args)
+    kill_when(run, lambda: count_files(output, ".html") >= 150)
+    partial = snapshot(output)
+    assert 150 <= sum(name.endswith(".html") for name in partial) < pages
+    for name, data in partial.items():  # whatever is there is whole
+        if name.endswith(".html"):
+            assert data.rstrip().endswith(b"</html>"), name
+        elif name.endswith(".xml"):
+            etree.fromstring(data)
+
+    again = invoke("build", *args)
+    assert again.returncode == 0, again.stderr
+    assert snapshot(output) == expected
+
+
+def test_rebuild_touches_only_what_changed(batch_seeds, tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for path in sorted(batch_seeds.iterdir())[:40]:
+        shutil.copy(path, seeds)
+    content, output = tmp_path / "content", tmp_path / "output"
+    args = ["--seeds", str(seeds), "--content", str(content), "--output", str(output)]
+    assert invoke("build", *args).returncode == 0
+    # every page, feed and index; not the theme's static files, which Pelican copies itself,
+    # nor the build's own stamp
+    times = {
+        p: p.stat().st_mtime_ns
+        for p in output.rglob("*")
+        if p.is_file() and "theme" not in p.relative_to(output).parts and p.name[0] != "."
+    }
+
+    assert invoke("build", "--force", *args).returncode == 0  # everything redone, nothing new
+    assert sorted(p.name for p, t in times.items() if p.stat().st_mtime_ns != t) == []
+
+    seed = seeds / "0003.txt"
+    seed.write_text(seed.read_text("utf-8").replace("Dispatch 3:", "Dispatch 3 (corrected):"))
+    assert invoke("build", *args).returncode == 0
+    touched = {p for p, t in times.items() if p.stat().st_mtime_ns != t}
+    (page,) = [
+        p
+        for p in output.rglob("index.html")
+        if "Dispatch 3 (corrected)" in p.read_text()
+        and "<article" in p.read_text()
+        and p.parent.parent.name.isdigit()
+    ][:1] or [None]
+    assert page in touched
+    assert len(touched) < len(times) / 2, (len(touched), len(times))
+
+
+def test_two_builds_at_once_one_waits_out_with_a_clear_message(batch_seeds, tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    args = ["--seeds", str(batch_seeds), "--content", str(content), "--output", str(output)]
+    first = start_invoke("build", *args)
+    try:
+        deadline = time.monotonic() + 60
+        while not _held_by(content, first.pid):
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        second = invoke("build", *args)
+        assert second.returncode == 1
+        assert "is in use by another newsdigest run" in second.stderr
+        assert f"pid {first.pid}" in second.stderr
+        assert first.wait(timeout=300) == 0, first.stderr.read().decode()
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+    for path in content.rglob("*.md"):
+        parse(path.read_text(encoding="utf-8"))
+    third = invoke("build", *args)
+    assert third.returncode == 0 and "0 ingested, 600 unchanged, 0 failed" in third.stdout
+
+
+def _held_by(folder: Path, pid: int) -> bool:
+    """Whether run `pid` holds the folder's lock (it writes its pid once it has it)."""
+    try:
+        return lock_path(folder).read_text().strip() == str(pid)
+    except OSError:
+        return False

@@ -41,6 +41,9 @@ def newest_first(article):
 
 ARTICLE_ORDER_BY = newest_first
 ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
+# An article in another language keeps the same URL scheme (Pelican would add -<lang>.html).
+ARTICLE_LANG_URL = ARTICLE_URL
+ARTICLE_LANG_SAVE_AS = ARTICLE_SAVE_AS
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
 ARCHIVES_SAVE_AS = ""

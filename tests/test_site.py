@@ -56,6 +56,7 @@ def small_site(tmp_path_factory) -> Path:
     shared = dict(topics=["central banks", "economy"], actors=["European Central Bank", "Germany"])
     write_article(content, "rates-hold", date="2026-03-20T10:00:00+00:00", **shared)
     write_article(content, "rates-cut", date="2026-03-21T10:00:00+00:00", **shared)
+    write_article(content, "auf-deutsch", date="2026-03-20T12:00:00+02:00", lang="de_DE")
     write_article(
         content,
         "arts-story",
@@ -157,7 +158,7 @@ def test_edition_pages_link_each_other_and_their_month(small_site):
     assert pager.xpath(".//a[@rel='next']/@href") == ["../../../../editions/2026/03/06/"]
     month = page(small_site, "editions/2026/03/")
     assert len(month.xpath("//section[@class='day']")) == 14
-    assert len(month.xpath("//ul[@class='headlines']/li")) == 48
+    assert len(month.xpath("//ul[@class='headlines']/li")) == 49
 
 
 # ---- articles ---------------------------------------------------------------------------------
@@ -183,6 +184,14 @@ def test_article_page_shows_everything_a_reader_needs(small_site):
     image = story.xpath("//div[@class='story-body']//a[@class='remote-image']")[0]
     assert image.get("href") == "https://example.org/crowd.jpg"
     assert text(image) == "Image: A crowd at the gallery"
+
+
+def test_an_article_in_another_language_keeps_the_url_scheme(small_site):
+    story = page(small_site, "2026/03/auf-deutsch/")
+    assert story.xpath("//html/@lang") == ["en"]  # the site's own words
+    assert story.xpath("//div[@class='story-body']/@lang") == ["de-DE"]  # the article's
+    data = json.loads(story.xpath("//script[@type='application/ld+json']/text()")[0])
+    assert data["inLanguage"] == "de-DE"
 
 
 def test_article_news_metadata(small_site):
@@ -302,14 +311,14 @@ def test_actor_page_has_kind_role_quotes_and_company(small_site):
 
 def test_search_index_covers_titles_summaries_topics_and_actors(small_site):
     index = json.loads((small_site / "search.json").read_text(encoding="utf-8"))
-    assert len(index["articles"]) == 48
+    assert len(index["articles"]) == 49
     entry = next(row for row in index["articles"] if row[1] == "2026/03/arts-story/")
     title, url, day, summary, topics, actors = entry
     assert (title, day) == ("Arts story", "2026-03-21")
     assert [index["topics"][n][0] for n in topics] == ["arts, culture, entertainment and media"]
     assert [index["actors"][n] for n in actors] == [["Kaja Kallas", "actors/kaja-kallas/"]]
     size = (small_site / "search.json").stat().st_size
-    assert size < 200 * 48  # compact: names stored once
+    assert size < 200 * 49  # compact: names stored once
 
 
 def test_sitemap_and_robots(small_site):

@@ -130,9 +130,13 @@ def prepare(article, settings: dict) -> None:
     source = dict(source) if isinstance(source, dict) else {}
     source["url"] = web_url(source.get("url"))
     article.source = source
+    source_name = " ".join(str(source.get("name") or "").split())
+    article.source_label = source_name or (urlsplit(source["url"]).netloc if source["url"] else "")
     article.image = web_url(getattr(article, "image", None))
     article.lang = language(getattr(article, "lang", None), default_lang)
     article.reading_time = reading_minutes(article._content)
+    # The URL is final now; Pelican would format it again (dates, metadata copy) on every use.
+    article.override_url = article.url
     author = getattr(article, "author", None)
     name = getattr(author, "name", None)
     # Pelican gives every article the site's AUTHOR; only a real byline is shown.

@@ -37,25 +37,14 @@ class Term:
         self.articles: list = []
         self.quotes: list[tuple[str, object]] = []  # (text, article), newest first
         self.related: dict[str, list[tuple[Term, int]]] = {}
+        # Formatted once: every card of every page links its terms.
+        self.url = self._fill(taxonomy.url)
+        self.save_as = self._fill(taxonomy.save_as)
+        self.feed_atom = self._fill(taxonomy.feed_atom)
+        self.feed_rss = self._fill(taxonomy.feed_rss)
 
     def _fill(self, pattern: str | None) -> str | None:
         return pattern.format(slug=self.slug) if pattern else None
-
-    @property
-    def url(self):
-        return self._fill(self.taxonomy.url)
-
-    @property
-    def save_as(self):
-        return self._fill(self.taxonomy.save_as)
-
-    @property
-    def feed_atom(self):
-        return self._fill(self.taxonomy.feed_atom)
-
-    @property
-    def feed_rss(self):
-        return self._fill(self.taxonomy.feed_rss)
 
     @property
     def count(self) -> int:

@@ -63,7 +63,7 @@ SEARCH_SAVE_AS = "search/index.html"
 CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
 # Every article is in one hidden category: Pelican's draft and archive code expects one.
 USE_FOLDER_AS_CATEGORY = False
-DEFAULT_CATEGORY = "news"
+DEFAULT_METADATA = {"category": "news"}
 TAG_SAVE_AS = TAGS_SAVE_AS = ""
 AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
 # The home, editions, search, 404 and sitemap are written by our plugins.

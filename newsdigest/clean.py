@@ -136,6 +136,7 @@ _ATTRIBUTION = re.compile(
     r"(?:the\s+website\s+of\s+)?(?P<name>[A-Z0-9][\w&'’.+ -]{0,60}?)\s*[.!]?$",
     re.IGNORECASE,
 )
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->")
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’')\]]$")
 
 
@@ -205,8 +206,17 @@ def _tidy(line: str) -> str:
     return " ".join(line.replace("\u00a0", " ").split())
 
 
+def strip_tags(text: str) -> str:
+    """A headline holds no markup: tags left in it go (nested ones too), their words stay."""
+    for _ in range(5):
+        text, removed = _TAG.subn(" ", text)
+        if not removed:
+            break
+    return text
+
+
 def _title(line: str) -> str:
-    title = _tidy(line)
+    title = _tidy(strip_tags(line))
     if len(title) > MAX_TITLE:
         title = title[:MAX_TITLE].rsplit(" ", 1)[0] + "…"
     return title

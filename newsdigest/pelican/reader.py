@@ -6,6 +6,7 @@ from html import escape
 
 from markupsafe import Markup
 
+from newsdigest.clean import strip_tags
 from newsdigest.render import markdown_to_html
 from newsdigest.write import parse, printable
 from pelican.readers import BaseReader
@@ -28,7 +29,9 @@ class YamlMarkdownReader(BaseReader):
         for key, value in fields.items():
             if value is None:
                 continue
-            if key in TEXT_FIELDS:
+            if key == "title":  # shown as text everywhere, feeds included: no tags at all
+                metadata[key] = Markup(escape(" ".join(strip_tags(str(value)).split())))
+            elif key in TEXT_FIELDS:
                 metadata[key] = Markup(escape(str(value)))
             elif key in ("date", "modified", "author", "slug", "status"):
                 metadata[key] = self.process_metadata(key, str(value))

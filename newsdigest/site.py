@@ -3,26 +3,39 @@
 A build that would change nothing is skipped: the output folder keeps a stamp,
 a hash over everything Pelican reads (content files, settings, theme, our plugins
 and the modules they import, the vocabulary for term kinds and roles, library
-versions). File contents enter the hash through their size and
-modification time, so computing it costs one `stat` per file, not a read.
+versions). File contents enter the hash through their size and modification time,
+so computing it costs one `stat` per file, not a read.
+
+A build that runs renders less and on every core (`PageRenderer`): an article page
+whose inputs did not change since the last build is not rendered again, nor is a
+feed whose entries did not change; the remaining pages are rendered by one process
+per core, forked once Pelican has built its context.
 """
 
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import re
 import sys
+import traceback
+import zlib
 from fnmatch import fnmatch
 from importlib import metadata
 from pathlib import Path
 
-from pelican import Pelican
+from pelican import Pelican, signals
+from pelican.contents import Content
 from pelican.settings import read_settings
+from tqdm import tqdm
 
 from newsdigest.lock import folder_lock
+
+log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(__file__).resolve().parent
@@ -64,26 +77,34 @@ def build_site(
         if not force and _read(stamp) == inputs:
             return False
         stamp.unlink(missing_ok=True)  # a build that fails midway leaves no stamp behind
-        Pelican(settings).run()
+        DigestPelican(settings, code_fingerprint(settings), force=force).run()
         stamp.write_text(inputs + "\n", encoding="utf-8")
     return True
 
 
 def inputs_fingerprint(settings: dict) -> str:
     """A hash over everything a build depends on; equal hashes give the same site."""
+    digest = hashlib.sha256(code_fingerprint(settings).encode())
+    digest.update(b"[content]\n")
+    for line in _tree_listing(Path(settings["PATH"]), settings.get("IGNORE_FILES", [])):
+        digest.update(line.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def code_fingerprint(settings: dict) -> str:
+    """A hash over what shapes every page but the content: settings, theme, code, vocabulary."""
     digest = hashlib.sha256()
     digest.update(f"build {BUILD_VERSION}\n".encode())
     for name in ("pelican", "jinja2", "markupsafe", "feedgenerator", "cmarkgfm", "nh3", "pyyaml"):
         digest.update(f"{name} {_version(name)}\n".encode())
     digest.update(f"python {sys.version}\n".encode())
     digest.update(_settings_text(settings).encode())
-    for label, folder, ignore in (
-        ("content", settings["PATH"], settings.get("IGNORE_FILES", [])),
-        ("theme", settings["THEME"], []),
-        ("vocabulary", settings.get("VOCAB_PATH") or ROOT / "vocab", []),
+    for label, folder in (
+        ("theme", settings["THEME"]),
+        ("vocabulary", settings.get("VOCAB_PATH") or ROOT / "vocab"),
     ):
         digest.update(f"[{label}]\n".encode())
-        for line in _tree_listing(Path(folder), ignore):
+        for line in _tree_listing(Path(folder), []):
             digest.update(line.encode("utf-8", "surrogateescape"))
     digest.update(b"[plugins]\n")
     for path in sorted(plugin_sources()):
@@ -173,3 +194,269 @@ def _read(path: Path) -> str | None:
         return path.read_text(encoding="utf-8").strip()
     except OSError:
         return None
+
+
+# --- rendering only what changed, on every core -------------------------------------------
+
+PAGE_CACHE_NAME = "newsdigest-pages.json"
+FULL, LISTING, LINK = 0, 1, 2  # how much of an object a page key takes in (`_summary`)
+
+
+class DigestPelican(Pelican):
+    """Pelican, with its writer wrapped in a `PageRenderer`."""
+
+    def __init__(self, settings: dict, code_key: str, *, force: bool = False):
+        super().__init__(settings)
+        self.code_key, self.force = code_key, force
+        self.page_renderer: PageRenderer | None = None
+
+    def _get_writer(self):
+        cache = None if self.force else Path(self.settings["CACHE_PATH"]) / PAGE_CACHE_NAME
+        self.page_renderer = PageRenderer(super()._get_writer(), self.code_key, cache)
+        return self.page_renderer
+
+    def run(self):
+        try:
+            super().run()
+        finally:
+            self.page_renderer = None
+
+
+def _flush_pages(pelican) -> None:
+    """Render the collected pages once every generator has asked for its own."""
+    renderer = getattr(pelican, "page_renderer", None)
+    if renderer is not None:
+        renderer.flush()
+
+
+signals.finalized.connect(_flush_pages)
+
+
+class PageRenderer:
+    """Stands in for Pelican's writer: collects the pages, renders them at the end.
+
+    An article or term page is skipped when its key is the one it had at the last build
+    and the file is still there. The key covers the code (settings, theme, plugins), the
+    terms named in an article's metadata (a quote links its speaker), and what the page is given:
+    an article by every attribute of it and the URL, name or title and date of everything
+    it links to (terms, edition, related, previous and next articles); a term or an
+    edition by its attributes and its articles (all their attributes but their links to
+    other articles). A feed is skipped the same way, keyed by the entries it shows (text,
+    metadata, terms and link of each). Other pages (home, editions index, search) may
+    show anything of the site and are always rendered. The
+    rendering is shared among one process per core, each file always to the same
+    process, in the order Pelican asked for them.
+    """
+
+    def __init__(self, writer, code_key: str, cache_path: Path | None, workers: int = 0):
+        self.writer = writer
+        self.code_key = code_key
+        self.cache_path = cache_path
+        self.workers = workers or os.cpu_count() or 1
+        self.previous: dict[str, str] = _load_json(cache_path) if cache_path else {}
+        self.current: dict[str, str] = {}
+        self.jobs: list[tuple[str, str, tuple, dict]] = []
+        self.skipped = 0
+        self._summaries: dict[tuple[int, bool], str] = {}
+        self._terms: list | None = None
+
+    def __getattr__(self, name):
+        return getattr(self.writer, name)
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if not name:
+            return
+        key = None
+        if _cacheable(kwargs):
+            named = self._named_terms(kwargs["article"], context) if "article" in kwargs else ""
+            inputs = [part for item in sorted(kwargs.items(), key=lambda i: i[0]) for part in item]
+            key = self._key("page", name, template.name, self.code_key, named, args, *inputs)
+        self._collect("write_file", name, key, (name, template, dict(context), *args), kwargs)
+
+    def write_feed(self, elements, context, path=None, *args, **kwargs):
+        if not path:
+            return
+        limit = self.writer.settings.get("FEED_MAX_ITEMS") or len(elements)
+        entries = [self._feed_entry(element) for element in elements[:limit]]
+        key = self._key("feed", path, self.code_key, args, sorted(kwargs.items()), entries)
+        # The context itself, not a copy: feed plugins keep lookups in it from feed to feed.
+        self._collect("write_feed", path, key, (elements, context, path, *args), kwargs)
+
+    def _collect(self, method, name, key, args, kwargs):
+        output = os.path.join(self.writer.output_path, name)
+        if key is not None:
+            self.current[name] = key
+            if self.previous.get(name) == key and os.path.exists(output):
+                self.skipped += 1
+                return
+        self.jobs.append((name, method, args, kwargs))
+
+    def flush(self) -> None:
+        """Render every collected job, one process per core; raise if any of them failed."""
+        jobs, self.jobs = self.jobs, []
+        buckets: list[list] = [[] for _ in range(min(self.workers, max(1, len(jobs) // 50)))]
+        for job in jobs:
+            buckets[zlib.crc32(job[0].encode()) % len(buckets)].append(job)
+        children = []
+        for bucket in buckets[1:]:
+            pid = os.fork()
+            if pid == 0:  # the child renders its share and leaves without running any cleanup
+                code = 1
+                try:
+                    self._render(bucket, progress=False)
+                    code = 0
+                except BaseException:
+                    traceback.print_exc()
+                finally:
+                    os._exit(code)
+            children.append(pid)
+        failed = 0
+        try:
+            self._render(buckets[0], progress=True)
+        finally:
+            for pid in children:
+                _, status = os.waitpid(pid, 0)
+                failed += os.waitstatus_to_exitcode(status) != 0
+        if failed:
+            raise RuntimeError(f"{failed} rendering process(es) failed, see the errors above")
+        if self.cache_path is not None:
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.cache_path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, self.cache_path)
+        log.info("rendered %d files, %d unchanged ones skipped", len(jobs), self.skipped)
+
+    def _render(self, jobs, progress: bool) -> None:
+        bar = tqdm(
+            jobs, desc="render", unit="file", leave=False, disable=None if progress else True
+        )
+        for _, method, args, kwargs in bar:
+            getattr(self.writer, method)(*args, **kwargs)
+
+    def _feed_entry(self, article) -> str:
+        """What a feed shows of an article: its text, metadata, terms and link."""
+        if not isinstance(article, Content):
+            return self._summary(article, LINK)
+        parts = [
+            _identity(article),
+            hashlib.sha256(str(getattr(article, "_content", "")).encode()).hexdigest(),
+            self._summary(getattr(article, "_summary", None), LINK),
+            self._summary(article.metadata, LINK),
+            self._summary([getattr(article, name, None) for name in ("topics", "actors")], LINK),
+        ]
+        return "|".join(parts)
+
+    def _named_terms(self, article, context: dict) -> str:
+        """The terms named anywhere in an article's metadata (a quote's speaker links to one)."""
+        if self._terms is None:
+            self._terms = [
+                getattr(taxonomy, "terms", {})
+                for taxonomy in (context.get("taxonomies") or {}).values()
+            ]
+        found = []
+        for name in _strings(article.metadata):
+            for terms in self._terms:
+                term = terms.get(name) if isinstance(terms, dict) else None
+                if term is not None:
+                    found.append(_identity(term))
+        return ",".join(sorted(found))
+
+    def _key(self, *parts) -> str:
+        digest = hashlib.sha256()
+        for part in parts:
+            digest.update(self._summary(part).encode("utf-8", "surrogatepass"))
+            digest.update(b"\1")
+        return digest.hexdigest()
+
+    def _summary(self, value, level: int = FULL) -> str:
+        """Text that changes when anything a page shows of `value` changes.
+
+        FULL: an article by all its attributes, another object by its public attributes
+        (summarised at LISTING). LISTING: articles in full, other objects by identity.
+        LINK (inside an article): everything by identity, as a link shows it.
+        """
+        if value is None or isinstance(value, str | int | float | bool):
+            return repr(value)
+        if isinstance(value, dt.date | dt.time):
+            return value.isoformat()
+        if isinstance(value, Content):
+            if level == LINK:
+                return _identity(value)
+            return self._article_summary(value, with_links=level == FULL)
+        inner = max(level, LISTING)  # only an article given on its own is taken in full
+        if isinstance(value, list | tuple):
+            return "[" + ",".join(self._summary(item, inner) for item in value) + "]"
+        if isinstance(value, set | frozenset):
+            return "{" + ",".join(sorted(self._summary(item, inner) for item in value)) + "}"
+        if isinstance(value, dict):
+            items = sorted((str(k), self._summary(v, inner)) for k, v in value.items())
+            return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
+        if level == FULL and hasattr(value, "__dict__"):
+            public = {k: v for k, v in vars(value).items() if not k.startswith("_")}
+            return f"{_identity(value)}{self._summary(public, LISTING)}"
+        if hasattr(value, "__dict__") or hasattr(value, "url"):
+            return _identity(value)
+        return f"{type(value).__name__}:{value}"
+
+    def _article_summary(self, article, with_links: bool) -> str:
+        """An article by all its attributes; in a listing, without its links to other articles."""
+        known = self._summaries.get((id(article), with_links))
+        if known is None:
+            fields = [
+                f"{name}={self._summary(item, LINK)}"
+                for name, item in sorted(vars(article).items())
+                if name not in _CONTENT_INTERNALS and (with_links or not _links(item))
+            ]
+            text = "\n".join(fields).encode("utf-8", "surrogatepass")
+            known = hashlib.sha256(text).hexdigest()
+            self._summaries[(id(article), with_links)] = known
+        return known
+
+
+def _cacheable(kwargs: dict) -> bool:
+    """Article, term and edition pages show what they are given; other pages (the home
+    page, the editions index, search) may show anything of the site."""
+    if kwargs.get("page_name") == "index":
+        return False
+    return isinstance(kwargs.get("article"), Content) or any(
+        kwargs.get(kind) is not None for kind in ("term", "edition")
+    )
+
+
+def _links(value) -> bool:
+    """Whether `value` is another article, or a list of them (related, previous, next)."""
+    if isinstance(value, list | tuple):
+        return bool(value) and all(isinstance(item, Content) for item in value)
+    return isinstance(value, Content)
+
+
+# Attributes of Pelican content that are the whole site or settings, not the article.
+_CONTENT_INTERNALS = {"_context", "settings", "_cache", "translations"}
+
+
+def _strings(value):
+    """Every string in a structure of dicts and lists."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _identity(value) -> str:
+    """What a link to `value` shows: its kind, URL, name or title, and date."""
+    date = getattr(value, "date", None)
+    name = getattr(value, "name", None) or getattr(value, "title", None)
+    when = date.isoformat() if isinstance(date, dt.date) else repr(date)
+    return f"<{type(value).__name__}|{getattr(value, 'url', '')}|{name}|{when}>"
+
+
+def _load_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

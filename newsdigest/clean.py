@@ -16,6 +16,7 @@ from dateutil import parser as dateparser
 
 from newsdigest.article import Article, RawArticle
 from newsdigest.text import escape_markdown, summarize
+from newsdigest.write import drop_non_text_references, printable
 
 
 class CleanError(Exception):
@@ -142,6 +143,7 @@ _SENTENCE_END = re.compile(r"[.!?:;…\"”’')\]]$")
 
 def clean(raw: RawArticle) -> Article:
     """Dispatch on the seed's format."""
+    raw.text = printable(raw.text)  # parsers refuse controls and non-characters
     if raw.format == "html":
         return clean_html(raw)
     return clean_text(raw)
@@ -153,8 +155,11 @@ def clean_text(raw: RawArticle) -> Article:
     nonblank = [i for i, line in enumerate(lines) if line]
     if not nonblank:
         raise CleanError("file has no text")
-    title = _title(lines[nonblank[0]])
-    rest = lines[nonblank[0] + 1 :]
+    first = next((i for i in nonblank if _title(lines[i])), None)  # a line of tags is no title
+    if first is None:
+        raise CleanError("no title: the text holds only markup")
+    title = _title(lines[first])
+    rest = lines[first + 1 :]
 
     author, date, rest = _header(rest, title)
     paragraphs, source_name = _body(rest)
@@ -174,10 +179,12 @@ def clean_html(raw: RawArticle) -> Article:
     """Clean a saved HTML page through the extractor."""
     from newsdigest.extract import extract_page
 
-    page = extract_page(raw.text)
+    page = extract_page(drop_non_text_references(raw.text))
     body = (page.body or "").strip()
     _check_body(re.sub(r"\]\([^)]*\)", " ", body))  # link targets are not words
-    title = _title(html.unescape(page.title or _first_line(body)))
+    title = _title(html.unescape(page.title or "")) or _title(html.unescape(_first_line(body)))
+    if not title:
+        raise CleanError("no title after cleaning")
     return Article(
         title=title,
         body=body,

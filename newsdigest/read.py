@@ -76,7 +76,10 @@ _MOJIBAKE_HINT = re.compile(
     "[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]"
 )
 # C0 controls other than tab, newline and carriage return, DEL and C1 controls: never text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Nor are lone surrogates and the non-characters U+FDD0..U+FDEF, U+FFFE and U+FFFF.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
 # Terminal colour and cursor sequences (ESC [ ... letter) that console scrapers leave behind.
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
 # Binary formats that scrapers save under a text name.

@@ -11,6 +11,8 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
+from newsdigest.write import drop_non_text_references
+
 ALLOWED_TAGS = {
     "p",
     "h2",
@@ -61,6 +63,7 @@ _OPTIONS = Options.CMARK_OPT_VALIDATE_UTF8
 
 def markdown_to_html(markdown: str) -> str:
     """Render article Markdown to HTML that is safe to put in a page or a feed."""
+    markdown = drop_non_text_references(markdown)
     html = cmarkgfm.github_flavored_markdown_to_html(markdown, options=_OPTIONS)
     return sanitize(html)
 

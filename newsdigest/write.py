@@ -45,6 +45,7 @@ _NOT_TEXT = re.compile(
     + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17))
     + "]"
 )
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,12})|([0-9]{1,12}));?")
 _CLOSING_LINE = re.compile(r"\n---[ \t\r]*(?:\n|$)")
 
 
@@ -55,6 +56,22 @@ class FrontMatterError(ValueError):
 def printable(text: str) -> str:
     """`text` without the characters that are never text (see `_NOT_TEXT`); CR LF becomes LF."""
     return _NOT_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def drop_non_text_references(markup: str) -> str:
+    """`markup` without the character references that name no character (`&#0;`, `&#xD800;`,
+    `&#xFFFE;`): HTML and Markdown parsers would turn them into what `printable` removes, or
+    refuse them."""
+    return _CHARACTER_REFERENCE.sub(_keep_text_reference, markup)
+
+
+def _keep_text_reference(match: re.Match) -> str:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    if code > 0x10FFFF or (code < 0x20 and code not in (9, 10, 13)):
+        return ""
+    if 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        return ""
+    return match.group(0)
 
 
 def printable_values(value: Any) -> Any:

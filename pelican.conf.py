@@ -107,8 +107,10 @@ TAG_FEED_ATOM = TAG_FEED_RSS = None
 AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 FEED_MAX_ITEMS = 50
-# Full article text in feeds; set to True for summaries only.
+# Full article text in the site-wide feeds; set to True for summaries only (Atom and RSS).
 RSS_FEED_SUMMARY_ONLY = os.environ.get("NEWSDIGEST_FEED_SUMMARY_ONLY", "") == "1"
+# Topic and actor feeds: summary and link of each article (False: full text, as above).
+TERM_FEED_SUMMARY_ONLY = os.environ.get("NEWSDIGEST_TERM_FEED_FULL", "") != "1"
 
 # Images hosted by the sources appear as links ("show" would load them from the source's host).
 REMOTE_IMAGES = "link"

@@ -161,20 +161,28 @@ def test_term_feeds_are_capped_at_feed_max_items(tmp_path):
         assert parsed.entries[0].title == "Story number 11"  # the newest first
 
 
-def test_summary_only_is_a_setting(tmp_path):
+def test_full_text_or_summary_is_a_setting(tmp_path):
     content = tmp_path / "content"
     many_articles(content, 3)
-    full, short = tmp_path / "full", tmp_path / "short"
-    build_site(content, full)
+    default, short, full = tmp_path / "default", tmp_path / "short", tmp_path / "full"
+    build_site(content, default)
     build_site(content, short, RSS_FEED_SUMMARY_ONLY=True)
-    for name in ("feeds/all.atom.xml", "feeds/topics/diplomacy.atom.xml"):
-        entry = feedparser.parse(str(full / name)).entries[0]
-        assert "A second paragraph." in entry.content[0].value
-        entry = feedparser.parse(str(short / name)).entries[0]
-        assert "content" not in entry
-        assert entry.summary == "Summary of story 2."
-    entry = feedparser.parse(str(short / "feeds/all.rss.xml")).entries[0]
-    assert entry.summary == "Summary of story 2."
+    build_site(content, full, TERM_FEED_SUMMARY_ONLY=False)
+
+    def entry(output, name):
+        return feedparser.parse(str(output / name)).entries[0]
+
+    # By default the site-wide feeds carry the full text, topic and actor feeds the summary.
+    assert "A second paragraph." in entry(default, "feeds/all.atom.xml").content[0].value
+    assert "A second paragraph." in entry(default, "feeds/all.rss.xml").summary
+    for name in ("feeds/topics/diplomacy.atom.xml", "feeds/topics/diplomacy.rss.xml"):
+        assert "content" not in entry(default, name)
+        assert entry(default, name).summary == "Summary of story 2."
+    assert "A second paragraph." in entry(full, "feeds/topics/diplomacy.atom.xml").content[0].value
+    assert "A second paragraph." in entry(full, "feeds/topics/diplomacy.rss.xml").summary
+    for name in ("feeds/all.atom.xml", "feeds/all.rss.xml"):
+        assert "content" not in entry(short, name)
+        assert entry(short, name).summary == "Summary of story 2."
 
 
 def test_entries_carry_topics_as_categories(tmp_path):

@@ -14,7 +14,7 @@ Listed in `PLUGINS` of pelican.conf.py as `newsdigest.pelican`.
 
 from newsdigest.pelican import editions, search, site_files, taxonomy
 from newsdigest.pelican.articles import prepare_articles
-from newsdigest.pelican.feeds import adjust_feed
+from newsdigest.pelican.feeds import adjust_feed, index_articles
 from newsdigest.pelican.reader import add_reader, drop_disabled_markdown
 from newsdigest.pelican.related import add_neighbours, add_related
 from newsdigest.pelican.writer import get_writer
@@ -40,6 +40,7 @@ def link_articles(generators):
             articles = generator.context.get("articles", [])
             add_related(articles, taxonomies)
             add_neighbours(articles)
+            index_articles(generator.context)
             return
 
 

@@ -2,7 +2,8 @@
 
 Runs on every feed just before it is written (Pelican's `feed_generated`):
 - categories are the article's topics (Pelican would put its unused "misc" category);
-- `RSS_FEED_SUMMARY_ONLY` applies to Atom too: summaries only, no full text;
+- `RSS_FEED_SUMMARY_ONLY` applies to Atom too: summaries only, no full text (topic and
+  actor feeds follow `TERM_FEED_SUMMARY_ONLY` instead, see taxonomy.py);
 - no text carries a character XML 1.0 forbids, so every feed stays well-formed.
 """
 
@@ -10,17 +11,20 @@ from __future__ import annotations
 
 from newsdigest.pelican.articles import xml_safe
 
-_BY_URL = "_newsdigest_articles_by_url"
+ARTICLES_BY_URL = "articles_by_url"
+
+
+def index_articles(context: dict) -> None:
+    """Let feed entries find their article by URL (once per build, in the shared context)."""
+    context[ARTICLES_BY_URL] = {article.url: article for article in context.get("articles", [])}
 
 
 def _article_for(context: dict, link: str):
-    by_url = context.get(_BY_URL)
-    if by_url is None or len(by_url) != len(context.get("articles", [])):
-        by_url = {article.url: article for article in context.get("articles", [])}
-        context[_BY_URL] = by_url
+    if ARTICLES_BY_URL not in context:
+        index_articles(context)
     siteurl = str(context.get("SITEURL", "")).rstrip("/")
     path = link[len(siteurl) + 1 :] if link.startswith(siteurl + "/") else link
-    return by_url.get(path)
+    return context[ARTICLES_BY_URL].get(path)
 
 
 def adjust_feed(context, feed) -> None:
@@ -32,8 +36,11 @@ def adjust_feed(context, feed) -> None:
         article = _article_for(context, item.get("link") or "")
         if article is not None:
             item["categories"] = [str(term) for term in getattr(article, "topics", None) or []]
-        if summary_only and item.get("description"):
-            item["content"] = None
+        if summary_only:
+            if item.get("content") is not None:  # Atom: the summary is already there
+                item["content"] = None
+            elif article is not None:  # RSS: one field, holding the full text unless told
+                item["description"] = article.summary
         for key, value in item.items():
             if isinstance(value, str):
                 item[key] = xml_safe(value)

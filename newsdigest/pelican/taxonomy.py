@@ -161,6 +161,9 @@ class TaxonomyGenerator(Generator):
 
     def generate_output(self, writer):
         relative_urls = self.settings["RELATIVE_URLS"]
+        # Topic and actor feeds: summaries unless TERM_FEED_SUMMARY_ONLY is off (feeds.py).
+        summary_only = self.settings.get("TERM_FEED_SUMMARY_ONLY", True)
+        feed_context = dict(self.context, RSS_FEED_SUMMARY_ONLY=bool(summary_only))
         for taxonomy in self.taxonomies.values():
             terms = taxonomy.sorted_terms
             writer.write_file(
@@ -195,7 +198,7 @@ class TaxonomyGenerator(Generator):
                     if path:
                         writer.write_feed(
                             term.articles,
-                            self.context,
+                            feed_context,
                             path,
                             feed_type=feed_type,
                             feed_title=title,

@@ -376,6 +376,26 @@ def test_link_checker_finds_missing_pages_and_anchors(demo_site, tmp_path):
     assert any(link.link == missing for link in broken)  # the sitemap entry too
 
 
+def test_a_site_published_in_a_folder_of_its_host_has_no_broken_link(tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    many_articles(content, 25)
+    siteurl = "https://news.example.org/digest"
+    build_site(
+        content,
+        output,
+        SITEURL=siteurl,
+        FEED_DOMAIN=siteurl,
+        CANONICAL_SITEURL=siteurl,
+        RELATIVE_URLS=False,
+    )
+    home = page(output, "")
+    assert home.xpath("//a[@class='brand']/@href") == [f"{siteurl}/"]
+    assert page(output, "404.html").xpath("//a[@class='brand']/@href") == ["/digest/"]
+    assert check_links(output, siteurl) == []
+    (output / "topics" / "diplomacy" / "page" / "2" / "index.html").unlink()
+    assert check_links(output, siteurl)
+
+
 def test_settings_point_the_site_at_our_theme_and_urls():
     settings = pelican_settings(Path("content"), Path("output"))
     assert settings["ARTICLE_URL"] == "{date:%Y}/{date:%m}/{slug}/"

@@ -146,6 +146,8 @@ def test_home_is_the_latest_edition_grouped_by_topic(demo_site):
         if fields.get("topics"):
             heading = text(section.xpath("h2")[0])
             assert heading == fields["topics"][0]
+    site = json.loads(home.xpath("//script[@type='application/ld+json']/text()")[0])
+    assert site["@type"] == "WebSite" and site["url"] == f"{SITEURL}/"
     earlier = home.xpath("//section[@class='earlier']//a/@href")
     assert any(posixpath.normpath(link).startswith("editions/20") for link in earlier)
 

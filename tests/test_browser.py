@@ -213,6 +213,9 @@ def test_no_serious_accessibility_violations(browser, site_url, scheme):
     watch = Watched(page, site_url)
     urls = {name: site_url + path for name, path in PAGES.items()}
     urls.update(_reader_path(watch, site_url))
+    page.goto(site_url + "editions/")
+    urls["month"] = page.locator("main .month h2 a").first.evaluate("a => a.href")
+    urls["edition"] = page.locator("main .edition-list a").first.evaluate("a => a.href")
     problems = {}
     for name, url in urls.items():
         page.goto(url)

@@ -17,7 +17,7 @@ import pytest
 from lxml import html
 from synthetic import many_articles, write_article
 
-from newsdigest.check import check_links
+from newsdigest.check import check_links, run_check
 from newsdigest.pelican.related import add_related
 from newsdigest.site import build_site, pelican_settings
 from newsdigest.tag import Tagger
@@ -396,6 +396,18 @@ def test_a_site_published_in_a_folder_of_its_host_has_no_broken_link(tmp_path):
     assert check_links(output, siteurl) == []
     (output / "topics" / "diplomacy" / "page" / "2" / "index.html").unlink()
     assert check_links(output, siteurl)
+
+
+def test_invoke_check_exits_non_zero_on_a_broken_link(demo_site, tmp_path, capsys):
+    run_check(demo_site["output"])
+    assert "no broken internal link" in capsys.readouterr().out
+    output = tmp_path / "output"
+    shutil.copytree(demo_site["output"], output)
+    (output / "topics" / "index.html").unlink()
+    with pytest.raises(SystemExit) as stop:
+        run_check(output)
+    assert stop.value.code == 1
+    assert "topics/ (no such file)" in capsys.readouterr().out
 
 
 def test_settings_point_the_site_at_our_theme_and_urls():

@@ -50,6 +50,8 @@ def pelican_settings(
     """Our settings, with the folders given on the command line."""
     settings_file = Path(settings_file or ROOT / "pelican.conf.py")
     override = {
+        # Pelican gzips its content cache by default: seconds per build at 10,000 articles.
+        "GZIP_CACHE": False,
         "PATH": str(Path(content_dir).resolve()),
         "OUTPUT_PATH": str(Path(output_dir).resolve()),
         "THEME": str((settings_file.parent / "theme").resolve()),
@@ -198,7 +200,7 @@ def _read(path: Path) -> str | None:
 
 # --- rendering only what changed, on every core -------------------------------------------
 
-PAGE_CACHE_NAME = "newsdigest-pages.json"
+PAGE_CACHE_NAME = ".newsdigest-pages.json"
 FULL, LISTING, LINK = 0, 1, 2  # how much of an object a page key takes in (`_summary`)
 
 
@@ -211,7 +213,8 @@ class DigestPelican(Pelican):
         self.page_renderer: PageRenderer | None = None
 
     def _get_writer(self):
-        cache = None if self.force else Path(self.settings["CACHE_PATH"]) / PAGE_CACHE_NAME
+        # Beside the pages it describes: deleting the output folder forgets them too.
+        cache = None if self.force else Path(self.settings["OUTPUT_PATH"]) / PAGE_CACHE_NAME
         self.page_renderer = PageRenderer(super()._get_writer(), self.code_key, cache)
         return self.page_renderer
 
@@ -257,7 +260,11 @@ class PageRenderer:
         self.current: dict[str, str] = {}
         self.jobs: list[tuple[str, str, tuple, dict]] = []
         self.skipped = 0
-        self._summaries: dict[tuple[int, bool], str] = {}
+        # Summaries by object, for this build only: pages share their articles and terms.
+        self._summaries: dict[int, tuple[str, str]] = {}
+        self._objects: dict[int, tuple] = {}
+        self._identities: dict[int, tuple] = {}
+        self._feed_entries: dict[int, str] = {}
         self._terms: list | None = None
 
     def __getattr__(self, name):
@@ -337,6 +344,9 @@ class PageRenderer:
         """What a feed shows of an article: its text, metadata, terms and link."""
         if not isinstance(article, Content):
             return self._summary(article, LINK)
+        known = self._feed_entries.get(id(article))
+        if known is not None:
+            return known
         parts = [
             _identity(article),
             hashlib.sha256(str(getattr(article, "_content", "")).encode()).hexdigest(),
@@ -344,7 +354,8 @@ class PageRenderer:
             self._summary(article.metadata, LINK),
             self._summary([getattr(article, name, None) for name in ("topics", "actors")], LINK),
         ]
-        return "|".join(parts)
+        known = self._feed_entries[id(article)] = "|".join(parts)
+        return known
 
     def _named_terms(self, article, context: dict) -> str:
         """The terms named anywhere in an article's metadata (a quote's speaker links to one)."""
@@ -381,36 +392,47 @@ class PageRenderer:
             return value.isoformat()
         if isinstance(value, Content):
             if level == LINK:
-                return _identity(value)
+                return self._identity(value)
             return self._article_summary(value, with_links=level == FULL)
         inner = max(level, LISTING)  # only an article given on its own is taken in full
         if isinstance(value, list | tuple):
             return "[" + ",".join(self._summary(item, inner) for item in value) + "]"
         if isinstance(value, set | frozenset):
             return "{" + ",".join(sorted(self._summary(item, inner) for item in value)) + "}"
-        if isinstance(value, dict):
-            items = sorted((str(k), self._summary(v, inner)) for k, v in value.items())
-            return "{" + ",".join(f"{k}:{v}" for k, v in items) + "}"
+        if isinstance(value, dict):  # in insertion order: the same inputs build the same dicts
+            return "{" + ",".join(f"{k}:{self._summary(v, inner)}" for k, v in value.items()) + "}"
         if level == FULL and hasattr(value, "__dict__"):
-            public = {k: v for k, v in vars(value).items() if not k.startswith("_")}
-            return f"{_identity(value)}{self._summary(public, LISTING)}"
+            known = self._objects.get(id(value))
+            if known is None:  # a term or an edition, the same for all its pages
+                public = {k: v for k, v in vars(value).items() if not k.startswith("_")}
+                known = (value, f"{_identity(value)}{self._summary(public, LISTING)}")
+                self._objects[id(value)] = known  # the value is kept: its id stays its own
+            return known[1]
         if hasattr(value, "__dict__") or hasattr(value, "url"):
-            return _identity(value)
+            return self._identity(value)
         return f"{type(value).__name__}:{value}"
+
+    def _identity(self, value) -> str:
+        known = self._identities.get(id(value))
+        if known is None:
+            known = self._identities[id(value)] = (value, _identity(value))
+        return known[1]
 
     def _article_summary(self, article, with_links: bool) -> str:
         """An article by all its attributes; in a listing, without its links to other articles."""
-        known = self._summaries.get((id(article), with_links))
+        known = self._summaries.get(id(article))
         if known is None:
-            fields = [
-                f"{name}={self._summary(item, LINK)}"
-                for name, item in sorted(vars(article).items())
-                if name not in _CONTENT_INTERNALS and (with_links or not _links(item))
-            ]
-            text = "\n".join(fields).encode("utf-8", "surrogatepass")
-            known = hashlib.sha256(text).hexdigest()
-            self._summaries[(id(article), with_links)] = known
-        return known
+            own, links = [], []
+            for name, item in vars(article).items():
+                if name not in _CONTENT_INTERNALS:
+                    text = f"{name}={self._summary(item, LINK)}"
+                    (links if _links(item) else own).append(text)
+            own_text = "\n".join(own).encode("utf-8", "surrogatepass")
+            links_text = "\n".join(links).encode("utf-8", "surrogatepass")
+            without = hashlib.sha256(own_text).hexdigest()
+            known = (without, hashlib.sha256(own_text + b"\0" + links_text).hexdigest())
+            self._summaries[id(article)] = known
+        return known[1] if with_links else known[0]
 
 
 def _cacheable(kwargs: dict) -> bool:

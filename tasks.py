@@ -154,3 +154,15 @@ def evaluate(c):
     from newsdigest.evaluate import main
 
     raise SystemExit(main())
+
+
+@task(
+    help={
+        "sizes": "article counts, comma-separated (default 1000,10000)",
+        "repeat": "runs per measure; the median is reported (default 3)",
+    }
+)
+def bench(c, sizes="1000,10000", repeat=3):
+    """Build performance against plain Pelican; writes the table into benchmarks/README.md."""
+    args = ["python", "benchmarks/run.py", "--sizes", *sizes.split(","), "--repeat", str(repeat)]
+    c.run(" ".join(args + ["--readme", "benchmarks/README.md"]), pty=False)

@@ -375,6 +375,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--readme", type=Path, help="write the table into this README")
     args = parser.parse_args(argv)
     command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    try:
+        import markdown  # noqa: F401  plain Pelican reads Markdown with it
+    except ImportError:
+        raise SystemExit("plain Pelican needs Python-Markdown: pip install -e '.[bench]'") from None
 
     results, text_counts = {}, {}
     benches = [Bench(args.work, size, args.repeat, args.seed, None) for size in args.sizes]

@@ -171,7 +171,19 @@ def _decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    mostly_utf8 = _mostly_utf8(data)
+    if mostly_utf8 is not None:
+        return mostly_utf8
     return data.decode(_detect(data[:200_000]), errors="replace")
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few broken sequences (a truncated copy, a stray surrogate): the broken
+    bytes become U+FFFD and the rest stays right, where detection would misread all of it."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    sound = sum(1 for ch in text if ch > "\x7f") - broken
+    return text if sound >= 3 and broken < sound else None
 
 
 def _detect(sample: bytes) -> str:

@@ -473,3 +473,59 @@ def _held_by(folder: Path, pid: int) -> bool:
         return lock_path(folder).read_text().strip() == str(pid)
     except OSError:
         return False
+
+
+def test_a_torn_cache_does_not_stop_the_next_build(tmp_path):
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    seeds.mkdir()
+    write_seed(seeds, "buses.txt", "Night Buses Extended")
+    args = ["--seeds", str(seeds), "--content", str(content), "--output", str(output)]
+    assert invoke("build", *args).returncode == 0
+    (cache,) = [p for p in (tmp_path / ".output-cache").iterdir() if p.name.startswith("Articles")]
+    cache.write_bytes(cache.read_bytes()[: cache.stat().st_size // 2])  # killed while saving
+    write_seed(seeds, "rally.txt", "Markets Rally")
+    again = invoke("build", *args)
+    assert again.returncode == 0, again.stderr
+    assert "markets-rally" in (output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+
+
+def test_feeds_stay_well_formed_whatever_the_source_contained(tmp_path):
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    seeds.mkdir()
+    odd = "\x00\x01\x08\x0b\x0c\x1b\x7f\x85\x9f\ufffe\uffff\ufdd0\U0001fffe\u2028\u2029"
+    (seeds / "raw.txt").write_bytes(
+        f"Storm {odd} Closes Pass\n\n{BODY} {odd}\n\n{BODY}\n\n{BODY}\n".encode()
+        + b" lone surrogate \xed\xa0\x80 and a CESU pair \xed\xa0\xbd\xed\xb8\x80.\n"
+    )
+    refs = "&#0; &#1; &#x1b; &#xD800; &#xDFFF; &#xFFFE; &#xFFFF; &#x110000; &#65535; &#128;"
+    (seeds / "refs.html").write_text(
+        f"<html><head><title>Refs {refs} Title</title></head><body><article><h1>Refs {refs} "
+        f"Title</h1><p>{BODY} {refs}</p><p><a href='http://example.com/{refs}'>{refs}</a></p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    ingest(seeds, content)
+    assert set(articles(content)) == {"raw.txt", "refs.html"}
+    hand = content / "2026" / "01" / "hand.md"  # an editor's file, bad bytes and all
+    hand.parent.mkdir(parents=True)
+    hand.write_bytes(
+        f"---\ntitle: 'Hand {odd} made'\nslug: hand\ndate: '2026-01-02'\nsummary: \"x \\x01 "
+        f'\\uFFFE y"\n---\n\n{BODY} {odd} {refs}\n'.encode("utf-8", "surrogatepass")
+        + b"\xed\xa0\x80 \xff\xfe\n"
+    )
+    from newsdigest.site import build_site
+
+    build_site(content, output)
+    feeds = list((output / "feeds").rglob("*.xml"))
+    assert feeds
+    for feed in feeds:
+        data = feed.read_bytes()
+        etree.fromstring(data)  # strict XML 1.0: any forbidden character raises
+        parsed = feedparser.parse(data)
+        assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
+    titles = {
+        e.title for e in feedparser.parse((output / "feeds/all.atom.xml").read_bytes()).entries
+    }
+    assert {"Storm Closes Pass", "Refs € Title", "Hand made"} <= {
+        " ".join(t.split()) for t in titles
+    }

@@ -1,0 +1,72 @@
+"""The build renders only what changed, and what it skips is what a full build would write."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsdigest.ingest import ingest
+from newsdigest.site import PAGE_CACHE_NAME, STAMP_NAME, build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOKKEEPING = {STAMP_NAME, PAGE_CACHE_NAME}
+
+
+def _generator():
+    name = "benchmark_generate"
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "generate.py")
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file() and path.name not in BOOKKEEPING
+    }
+
+
+@pytest.fixture(scope="module")
+def generate():
+    return _generator()
+
+
+def test_rebuilds_match_a_full_build(tmp_path, generate):
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(30, seeds, seed=7, progress=False)
+    ingest(seeds, content)
+    assert build_site(content, output) is True
+    assert build_site(content, output) is False  # nothing changed: Pelican does not run
+
+    generate.generate(3, seeds, seed=7, start=30, progress=False)  # three new articles
+    edited = sorted(seeds.glob("*.txt"))[4]
+    edited.write_text(edited.read_text() + "\nThe ministry confirmed the figures.\n")
+    ingest(seeds, content)
+    assert build_site(content, output) is True
+
+    fresh = tmp_path / "fresh"
+    build_site(content, fresh, force=True)
+    assert _files(output) == _files(fresh)
+
+
+def test_a_theme_change_renders_every_page_again(tmp_path, generate):
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(5, seeds, seed=3, progress=False)
+    ingest(seeds, content)
+    build_site(content, output)
+    page = next(output.glob("20*/*/*/index.html"))
+    page.write_text("stale")  # a page the cache believes is current
+
+    theme = tmp_path / "theme"
+    (tmp_path / "settings.py").write_text(
+        (ROOT / "pelican.conf.py").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    shutil.copytree(ROOT / "theme", theme)
+    assert build_site(content, output, tmp_path / "settings.py") is True
+    assert page.read_text() != "stale"

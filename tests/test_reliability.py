@@ -340,11 +340,16 @@ def test_hostile_titles_round_trip_and_names_stay_inside(tmp_path):
         assert path.is_relative_to(content.resolve())
         assert path.stem.split(".")[0].lower() not in reserved
         assert all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in fields["slug"])
+    hand = content / "2026" / "01" / "hand.md"  # an editor's slug that climbs out
+    hand.parent.mkdir(parents=True)
+    hand.write_text(render({"title": "Hand", "slug": "../../../../escaped", "date": "2026-01-02",
+                            "body": BODY}), encoding="utf-8")  # fmt: skip
     from newsdigest.site import build_site
 
     build_site(content, output)
     for path in output.rglob("*"):
         assert path.resolve().is_relative_to(output.resolve())
+    assert (output / "2026" / "01" / "escaped" / "index.html").exists()
     assert not (tmp_path / "etc").exists() and not Path("/etc/passwd.md").exists()
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from markupsafe import Markup
 
 from newsdigest.clean import strip_tags
 from newsdigest.render import markdown_to_html
-from newsdigest.write import parse, printable
+from newsdigest.text import slugify
+from newsdigest.write import parse, printable, printable_values
 from pelican.readers import BaseReader
 
 # Values that are text, not HTML: escaped once here, so templates and feeds show them as written.
@@ -21,7 +23,8 @@ class YamlMarkdownReader(BaseReader):
 
     def read(self, source_path):
         with open(source_path, encoding="utf-8", errors="replace") as handle:
-            fields = parse(handle.read())
+            # printable again after loading: YAML escapes such as "\x01" make characters too
+            fields = printable_values(parse(handle.read()))
         # `printable` again after rendering: character references such as &#xFFFE; become
         # characters in the HTML, and XML feeds refuse them.
         content = printable(markdown_to_html(str(fields.pop("body", ""))))
@@ -33,11 +36,20 @@ class YamlMarkdownReader(BaseReader):
                 metadata[key] = Markup(escape(" ".join(strip_tags(str(value)).split())))
             elif key in TEXT_FIELDS:
                 metadata[key] = Markup(escape(str(value)))
-            elif key in ("date", "modified", "author", "slug", "status"):
+            elif key == "slug":
+                metadata[key] = safe_slug(str(value))
+            elif key in ("date", "modified", "author", "status"):
                 metadata[key] = self.process_metadata(key, str(value))
             else:
                 metadata[key] = value
         return content, metadata
+
+
+def safe_slug(slug: str) -> str:
+    """The slug, unless it could name a path outside its folder (`../x`, `a/b`, `.hidden`)."""
+    if re.fullmatch(r"[\w-][\w.-]*", slug) and ".." not in slug:
+        return slug
+    return slugify(slug) or "article"
 
 
 def add_reader(readers):

@@ -115,10 +115,36 @@ def render(fields: dict[str, Any]) -> str:
     fields = printable_values(fields)
     meta = {k: fields[k] for k in FIELD_ORDER if k in fields}
     meta.update({k: v for k, v in fields.items() if k not in meta and k != "body"})
-    front = yaml.safe_dump(
-        meta, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
-    )
-    return f"---\n{front}---\n\n{fields.get('body', '').strip()}\n"
+    return f"---\n{_dump_front_matter(meta)}---\n\n{fields.get('body', '').strip()}\n"
+
+
+def _dump_front_matter(meta: dict[str, Any]) -> str:
+    """`yaml.safe_dump`, through libyaml when it writes the same bytes (a third of ingest's time).
+
+    libyaml escapes characters beyond the Basic Multilingual Plane (emoji), treats the
+    Unicode line separators differently and folds long double-quoted lines (text with tabs
+    or line breaks) its own way; front matter with any of them, or other values than text,
+    numbers and lists, goes through the pure-Python dumper. Compared on 60,000 random
+    documents and every article here: the same bytes.
+    """
+    options = dict(allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    if _FAST_DUMPER is not None and _same_in_libyaml(meta):
+        return yaml.dump(meta, Dumper=_FAST_DUMPER, **options)
+    return yaml.safe_dump(meta, **options)
+
+
+_FAST_DUMPER = getattr(yaml, "CSafeDumper", None)
+_LIBYAML_DIFFERS = re.compile("[\t\n\r\u0085\u2028\u2029\ufeff\U00010000-\U0010ffff]")
+
+
+def _same_in_libyaml(value: Any) -> bool:
+    if isinstance(value, str):
+        return _LIBYAML_DIFFERS.search(value) is None
+    if isinstance(value, dict):
+        return all(_same_in_libyaml(k) and _same_in_libyaml(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_same_in_libyaml(item) for item in value)
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
 def parse(text: str) -> dict[str, Any]:

@@ -534,3 +534,19 @@ def test_feeds_stay_well_formed_whatever_the_source_contained(tmp_path):
     assert {"Storm Closes Pass", "Refs € Title", "Hand made"} <= {
         " ".join(t.split()) for t in titles
     }
+
+
+def test_a_damaged_ledger_is_rebuilt_from_the_articles(tmp_path, caplog):
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    write_seed(seeds, "a.txt", "Markets Rally", body=BODY + " A.")
+    write_seed(seeds, "b.txt", "Markets Rally", body=BODY + " B.")
+    ingest(seeds, content, today=dt.date(2026, 3, 17))
+    before = snapshot(content)
+    (content / ".ledger.json").write_text('{"version": 1, "articles": {', encoding="utf-8")
+    report = ingest(seeds, content, today=dt.date(2026, 5, 1))
+    assert "damaged" in caplog.text and not report.failed
+    assert snapshot(content) == before  # articles and ledger alike, as if nothing happened
+    slugs = {name: f["slug"] for name, f in articles(content).items()}
+    assert slugs == {"a.txt": "markets-rally", "b.txt": "markets-rally-2"}
+    assert ingest(seeds, content).unchanged == ["a.txt", "b.txt"]

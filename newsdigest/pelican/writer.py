@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-import zlib
 from pathlib import Path
 
 from newsdigest.write import remove_stale_temporaries, write_if_changed
@@ -74,34 +73,3 @@ class _Discarded(io.StringIO):
 
 def get_writer(pelican):
     return AtomicWriter
-
-
-def discard_torn_cache(pelican) -> None:
-    """Delete a content cache that a killed build left half-written.
-
-    Pelican saves its cache in place and reads it back without catching a truncated
-    file, so one kill at the wrong moment would stop every later build. A whole cache is
-    a complete gzip stream of a pickle, which ends with the STOP opcode `.`.
-    """
-    folder = Path(pelican.settings.get("CACHE_PATH") or "")
-    if not pelican.settings.get("LOAD_CONTENT_CACHE") or not folder.is_dir():
-        return
-    for path in folder.iterdir():
-        if path.is_file() and not _whole_cache(path, pelican.settings.get("GZIP_CACHE", True)):
-            log.warning("discarding %s: a build was interrupted while writing it", path)
-            path.unlink(missing_ok=True)
-
-
-def _whole_cache(path: Path, gzipped: bool) -> bool:
-    try:
-        with path.open("rb") as handle:
-            if not gzipped:
-                handle.seek(-1, 2)
-                return handle.read(1) == b"."
-            stream, last = zlib.decompressobj(16 + zlib.MAX_WBITS), b""
-            while chunk := handle.read(1 << 20):
-                out = stream.decompress(chunk)
-                last = out[-1:] or last
-            return stream.eof and last == b"."
-    except (OSError, zlib.error):
-        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,10 @@ import pytest
 
 from newsdigest.ingest import ingest
 from newsdigest.site import build_site
+
+# Tests build preview sites: production settings from the caller's environment must not leak in.
+for _name in [n for n in os.environ if n.startswith("NEWSDIGEST_") and n != "NEWSDIGEST_EXTRACTION_DEV"]:
+    del os.environ[_name]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

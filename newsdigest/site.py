@@ -278,7 +278,9 @@ class PageRenderer:
             named = self._named_terms(kwargs["article"], context) if "article" in kwargs else ""
             inputs = [part for item in sorted(kwargs.items(), key=lambda i: i[0]) for part in item]
             key = self._key("page", name, template.name, self.code_key, named, args, *inputs)
-        self._collect("write_file", name, key, (name, template, dict(context), *args), kwargs)
+        # The context itself, as Pelican's generators pass it: a copy per page would hold
+        # the whole settings ten thousand times over until the pages are rendered.
+        self._collect("write_file", name, key, (name, template, context, *args), kwargs)
 
     def write_feed(self, elements, context, path=None, *args, **kwargs):
         if not path:
@@ -405,8 +407,10 @@ class PageRenderer:
             known = self._objects.get(id(value))
             if known is None:  # a term or an edition, the same for all its pages
                 public = {k: v for k, v in vars(value).items() if not k.startswith("_")}
-                known = (value, f"{_identity(value)}{self._summary(public, LISTING)}")
-                self._objects[id(value)] = known  # the value is kept: its id stays its own
+                text = f"{_identity(value)}{self._summary(public, LISTING)}"
+                digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+                known = (value, digest)  # the value is kept: its id stays its own
+                self._objects[id(value)] = known
             return known[1]
         if hasattr(value, "__dict__") or hasattr(value, "url"):
             return self._identity(value)

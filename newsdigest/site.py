@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -307,6 +308,7 @@ class PageRenderer:
         for job in jobs:
             buckets[zlib.crc32(job[0].encode()) % len(buckets)].append(job)
         children = []
+        gc.freeze()  # the collector in a child would touch, and so copy, every page it shares
         for bucket in buckets[1:]:
             pid = os.fork()
             if pid == 0:  # the child renders its share and leaves without running any cleanup
@@ -326,6 +328,7 @@ class PageRenderer:
             for pid in children:
                 _, status = os.waitpid(pid, 0)
                 failed += os.waitstatus_to_exitcode(status) != 0
+            gc.unfreeze()
         if failed:
             raise RuntimeError(f"{failed} rendering process(es) failed, see the errors above")
         if self.cache_path is not None:

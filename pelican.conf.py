@@ -119,9 +119,6 @@ STATIC_PATHS = []
 IGNORE_FILES = [".*", "candidates.yaml"]
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
-# A gzip cache torn by a killed build reads as an error Pelican recovers from (a plain pickle
-# could stop every later build).
-GZIP_CACHE = True
 CONTENT_CACHING_LAYER = "reader"
 CHECK_MODIFIED_METHOD = "mtime"
 CACHE_PATH = os.environ.get("NEWSDIGEST_CACHE", "cache")

@@ -17,7 +17,7 @@ from newsdigest.pelican.articles import prepare_articles
 from newsdigest.pelican.feeds import adjust_feed, index_articles
 from newsdigest.pelican.reader import add_reader, drop_disabled_markdown
 from newsdigest.pelican.related import add_neighbours, add_related
-from newsdigest.pelican.writer import get_writer
+from newsdigest.pelican.writer import cache_saved, discard_torn_cache, get_writer
 from pelican import signals
 
 
@@ -52,3 +52,5 @@ def register():
     signals.all_generators_finalized.connect(link_articles)
     signals.feed_generated.connect(adjust_feed)
     signals.get_writer.connect(get_writer)
+    signals.initialized.connect(discard_torn_cache)
+    signals.all_generators_finalized.connect(cache_saved)

@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pycountry
 import yaml
 
 from newsdigest.article import Quote
@@ -74,10 +75,13 @@ TITLE_HEADS = {
     "Prof.",
     "General",
     "Gen.",
+    "Gen",
     "Admiral",
     "Colonel",
     "Col.",
+    "Col",
     "Lt.",
+    "Lt",
     "Captain",
     "Capt.",
     "Commander",
@@ -131,6 +135,10 @@ TITLE_HEADS = {
     "Lady",
     "Dame",
     "Sir",
+    "Hon",
+    "Hon.",
+    "Sgt",
+    "Sgt.",
     "Father",
     "Sister",
     "Brother",
@@ -172,7 +180,7 @@ ROLE_NOUNS = (
     "campaigner|organiser|organizer|representative|negotiator|student|teacher|resident|farmer|"
     "worker|driver|pilot|actor|actress|singer|artist|writer|historian|scholar|fellow|"
     "coordinator|administrator|vice-president|vice president|treasurer|auditor|inspector|"
-    "agent|detective|consultant|specialist|lecturer|dean|principal|planetary scientist"
+    "agent|detective|consultant|specialist|lecturer|dean|principal|planetary scientist|employee"
 )
 _ROLE_WORDS = {w.split()[-1] for w in ROLE_NOUNS.split("|")}
 _ROLE_BEFORE = re.compile(
@@ -299,7 +307,102 @@ ORG_SUFFIXES = {
     "Forum",
     "Initiative",
     "Project",
+    "Force",
+    "Legislature",
+    "Corps",
+    "Chronicle",
+    "Tribune",
+    "Journal",
+    "Herald",
+    "Gazette",
+    "Telegraph",
+    "Insider",
+    "Magazine",
+    "Equities",
+    "Shelter",
+    "Solutions",
 }
+# Last words of names that are not actors: places, events, laws, market indices, products.
+NOT_ACTOR_ENDINGS = {
+    "Street",
+    "Avenue",
+    "Road",
+    "Square",
+    "Park",
+    "Bridge",
+    "Airport",
+    "Station",
+    "Port",
+    "River",
+    "Lake",
+    "Sea",
+    "Ocean",
+    "Mountain",
+    "Mountains",
+    "Valley",
+    "Island",
+    "Islands",
+    "Peninsula",
+    "Desert",
+    "Region",
+    "Province",
+    "Strait",
+    "Canal",
+    "Bay",
+    "Gulf",
+    "Coast",
+    "Index",
+    "Composite",
+    "Award",
+    "Awards",
+    "Prize",
+    "Cup",
+    "Championship",
+    "Championships",
+    "Open",
+    "Marathon",
+    "Festival",
+    "Conference",
+    "Summit",
+    "Games",
+    "Olympics",
+    "Act",
+    "Bill",
+    "Treaty",
+    "Accord",
+    "Agreement",
+    "Pro",
+    "Max",
+    "Plus",
+    "Mini",
+}
+# Function words (determiners, pronouns, conjunctions, prepositions, sentence adverbs):
+# capitalised at the start of a sentence they never begin a name ("Whatever the Commission").
+_FUNCTION_WORDS = """a about above across after afterwards again against all almost along already also although
+    always among amid an and another any anybody anyone anything anyway anywhere are around as at
+    because before behind below beneath beside besides between beyond both but by can could despite
+    did do does down during each either else elsewhere enough even ever every everybody everyone
+    everything everywhere except few for from further furthermore had has have he hence her here
+    hers herself him himself his how however i if in indeed inside instead into is it its itself
+    just least less lest like many may maybe me meanwhile might mine more moreover most much must
+    my myself near neither never nevertheless next no nobody none nonetheless nor not nothing now
+    nowhere of off often on once only onto or other others otherwise our ours ourselves out outside
+    over own per perhaps please rather same several shall she should since so some somebody someone
+    something sometimes somewhat somewhere still such than that the their theirs them themselves
+    then there thereafter therefore these they this those though through throughout thus to
+    together too toward towards under unless unlike until up upon us very via was we well were what
+    whatever when whenever where whereas wherever whether which whichever while who whoever whole
+    whom whose why will with within without would yet you your yours yourself yourselves"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+# Past participles after a hyphen make a place or a party into an adjective ("Hamburg-based",
+# "U.S.-led", "GOP-dominated"), as do a few other endings ("Europe-wide", "Kremlin-friendly").
+_HYPHEN_ADJECTIVE = re.compile(
+    r"-(?:[a-z]+ed|led|run|held|made|built|born|bound|wide|friendly|style|era|centric|"
+    r"speaking|owned|grown|made|type|like|specific|language|rich|poor|heavy|free)[.,’']*$"
+)
+# ISO 4217 codes ("SEK 120 million", "USD"): amounts of money, not organisations.
+CURRENCY_CODES = frozenset(c.alpha_3 for c in pycountry.currencies)
+
 # Words that alone do not make an organisation name distinctive.
 GENERIC_WORDS = {
     "The",
@@ -432,6 +535,44 @@ GENERIC_WORDS |= {
     "Protection",
     "Affairs",
     "Research",
+}
+# Words that name the bodies inside an organisation or a state ("the Governing Council",
+# "Ukraine's Air Force"): alone they are not a new actor.
+GENERIC_WORDS |= {
+    "Governing",
+    "Executive",
+    "Supervisory",
+    "Advisory",
+    "Standing",
+    "Select",
+    "Air",
+    "Naval",
+    "Coast",
+    "Border",
+    "Armed",
+    "Special",
+    "Joint",
+    "Staff",
+    "Monetary",
+    "Policy",
+    "Intelligence",
+    "Command",
+    "Directorate",
+    "Secretariat",
+    "Cabinet",
+    "Panel",
+    "Chamber",
+    "Force",
+    "Legislature",
+    "Corps",
+    "Fleet",
+    "Guard",
+    "Division",
+    "Unit",
+    "House",
+    "Main",
+    "Upper",
+    "Lower",
 }
 
 # Capitalised words that start sentences or headlines but are not names.
@@ -647,6 +788,8 @@ _ABBREVIATION_END = re.compile(
     r"(?:\b[A-Z]|U\.S|U\.K|U\.N|E\.U|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|"
     r"No|Inc|Ltd|Co|Corp|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
 )
+# Bump when a change to the rules below changes what articles are tagged with.
+RULES_VERSION = 2
 HEADLINE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 DEMONYM_WEIGHT = 0.5  # a demonym is half a named mention (see vocab/README.md)
 
@@ -688,7 +831,8 @@ class Tagger:
 
     def __init__(self, vocabulary: Vocabulary):
         self.vocabulary = vocabulary
-        self.fingerprint = vocabulary.fingerprint
+        # Articles are tagged again when the vocabulary or these rules change.
+        self.fingerprint = f"{vocabulary.fingerprint}:rules-{RULES_VERSION}"
         self._topics = {t.name: t for t in vocabulary.topics}
         self._topics.update({t.slug: t for t in vocabulary.topics})
         self._children = {t.parent for t in vocabulary.topics if t.parent}
@@ -717,6 +861,14 @@ class Tagger:
         mentions = [m for m in known if id(m) not in swallowed] + new
         mentions.sort(key=lambda m: m.start)
         mentions = self._resolve_surnames(article, mentions)
+        surnames = {m.actor.split()[-1] for m in mentions if m.kind == "person" and " " in m.actor}
+        mentions = [  # "McKinley’s office" names the person McKinley, not an organisation
+            m
+            for m in mentions
+            if not (
+                m.kind == "organisation" and m.actor in surnames and self.actor(m.actor) is None
+            )
+        ]
         actors, candidates = self._rank_actors(article, mentions)
         quotes = _quotes(article, mentions, set(actors))
         return Tags(
@@ -845,7 +997,7 @@ class Tagger:
         swallowed: set[int] = set()
         article.roles = {}
         for match in _SEQUENCE.finditer(text):
-            if article.title_case and match.start() < article.title_end:
+            if article.in_headline(match.start()):
                 continue  # every word of a Title Case headline is capitalised: no evidence there
             word = match.group()
             if word in _NOT_NAME:
@@ -888,6 +1040,8 @@ class Tagger:
             words = words[1:]
         if not words or not _org_suffix([w for w, _, _ in words]):
             return None
+        if any(_HYPHEN_ADJECTIVE.search(w) for w, _, _ in words):
+            return None  # "Budapest-based Danube Policy Institute": the name starts later
         start, end = words[0][1], words[-1][2]
         if inside[-1].end >= end or inside[0].start < start:
             return None
@@ -909,22 +1063,71 @@ class Tagger:
                 return self._classify(article, start, owner_end) + self._classify(
                     article, words[i + 1][1], end
                 )
-        # Drop leading words that cannot start a name ("The", "However", weekday names),
-        # unless a role noun stands before them ("spokesperson He Yadong").
+        # A possessive at the end is not part of the name ("Soon-Shiong’s").
+        last, last_start, last_end = words[-1]
+        if last.endswith(("'s", "’s")) and len(last) > 3:
+            words[-1] = (last[:-2], last_start, last_end - 2)
+        # "Hamburg-based", "GOP-dominated", "SEK": never part of a name; what is on either
+        # side of them is judged on its own.
+        for i, (word, _, _) in enumerate(words):
+            if _HYPHEN_ADJECTIVE.search(word) or word.rstrip(".,") in CURRENCY_CODES:
+                left = self._classify(article, start, words[i - 1][2]) if i else []
+                right = self._classify(article, words[i + 1][1], end) if i + 1 < len(words) else []
+                return left + right
+        # Drop leading words that cannot start a name ("The", "However", "Whatever", weekday
+        # names, an ordinary word that starts the sentence), unless a role noun stands before
+        # them ("spokesperson He Yadong").
         after_role = words[0][0] in _NOT_NAME and bool(_role_before(text, start))
         if not after_role:
-            while words and (words[0][0] in _NOT_NAME or words[0][0].lower() in _CONNECTORS):
-                if words[0][0] in TITLE_HEADS:
-                    break
+            while (
+                words
+                and words[0][0] not in TITLE_HEADS
+                and (
+                    words[0][0] in _NOT_NAME
+                    or words[0][0].lower() in _CONNECTORS
+                    or words[0][0].lower() in FUNCTION_WORDS
+                    or (words[0][0][0].islower() and words[0][0] not in _NAME_PARTICLES)
+                    or _ordinary_sentence_start(article, words[0][0], words[0][1])
+                )
+            ):
                 words = words[1:]
         words = _trim(words)
         if not words:
             return []
         start, end = words[0][1], words[-1][2]
         tokens = [w for w, _, _ in words]
+        if tokens[-1].rstrip(".,") in NOT_ACTOR_ENDINGS or (
+            len(tokens) == 1 and tokens[0] in CURRENCY_CODES
+        ):
+            return []  # a place, an event, a law, an index, a product
 
+        # "Professor Lars Eklund of Chalmers University", "CEO of Harland Group": a person
+        # (or a bare title) of an organisation; each is judged on its own.
+        cut = next((i for i, t in enumerate(tokens) if t in ("of", "at") and i > 0), None)
+        if cut is not None and cut < len(tokens) - 1 and not _org_suffix(tokens[:cut]):
+            head = tokens[:cut]
+            person_like = 2 <= len(head) <= 4 and all(_name_like(t) for t in head)
+            titled = head[0] in TITLE_HEADS and (len(head) > 1 or _org_suffix(tokens))
+            if titled or (person_like and not _org_suffix(tokens)):
+                return self._classify(article, start, words[cut - 1][2]) + self._classify(
+                    article, words[cut + 1][1], end
+                )
+        # "Federation of Korean Industries and Keidanren", "SBI and ICICI Bank", "the X Council
+        # and the Y Council": two names joined by "and".
+        for i, token in enumerate(tokens[1:-1], start=1):
+            if token in ("and", "&") and (
+                tokens[i + 1] == "the"
+                or _org_suffix(tokens[:i])
+                or (len(tokens[i - 1]) > 1 and tokens[i - 1].isupper())
+            ):
+                return self._classify(article, start, words[i - 1][2]) + self._classify(
+                    article, words[i + 1][1], end
+                )
+
+        # "Head of Platform Solutions for Ascom": an office, not an organisation.
+        office = len(tokens) > 2 and tokens[0] in TITLE_HEADS and tokens[1] in ("of", "for")
         # An organisation: its last word says so, and some word in it is distinctive.
-        if _org_suffix(tokens):
+        if _org_suffix(tokens) and not office:
             if len(tokens) >= 2 and self._distinctive(tokens):
                 return [_Mention(start, end, " ".join(tokens), "organisation", 1.0)]
             return []
@@ -933,12 +1136,14 @@ class Tagger:
             i for i, t in enumerate(tokens) if t in ("of", "for", "to") and 0 < i < len(tokens) - 1
         ]
         if cuts and _org_suffix(tokens[: cuts[0]]) and cuts[0] >= 2:
-            return self._classify(article, start, words[cuts[0] - 1][2]) + self._classify(
-                article, words[cuts[0] + 1][1], end
-            )
+            tail = self._classify(article, words[cuts[0] + 1][1], end)
+            if any(m.kind == "person" for m in tail):
+                return self._classify(article, start, words[cuts[0] - 1][2]) + tail
         # "Committee to Protect Journalists", "Centers for Disease Control and Prevention".
         for i in cuts:
             head = tokens[i - 1]
+            if office:
+                break
             if (head in ORG_SUFFIXES or head.rstrip("s") in ORG_SUFFIXES) and self._distinctive(
                 tokens
             ):
@@ -974,6 +1179,8 @@ class Tagger:
 
         # A person by context: a role in apposition or before the name, a speech verb,
         # "Name, who ...", or the surname used alone elsewhere in the article.
+        if len(tokens) >= 3 and self._is_state_word(tokens[0]):
+            tokens, start = tokens[1:], words[1][1]  # "Australian Timothy Weeks"
         name = " ".join(tokens)
         if (
             2 <= len(tokens) <= 4
@@ -985,12 +1192,16 @@ class Tagger:
                 role
                 or _speech_next_to(text, start, end)
                 or re.match(r",\s+who\s", text[end : end + 8])
-                or _surname_recurs(text, tokens[-1], start, end)
+                or _surname_recurs(article, tokens[-1], start, end)
             ):
                 if role:
                     article.roles.setdefault(name, role)
                 return [_Mention(start, end, name, "person", 1.0)]
         return []
+
+    def _is_state_word(self, token: str) -> bool:
+        forms = self.vocabulary.forms.get(token)
+        return bool(forms) and any(self.vocabulary.actors[f.actor].kind == "state" for f in forms)
 
     def _distinctive(self, tokens: list[str]) -> bool:
         for token in tokens:
@@ -1239,6 +1450,15 @@ class _Text:
         self.title_case = bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
         self.sentence_starts = _sentence_starts(self.text)
         self.roles: dict[str, str | None] = {}
+        # Words the article also writes in lower case are ordinary words, not names.
+        self.lower_words = set(_LOWER_WORD.findall(self.text))
+        self.headline_lines = _headline_lines(self.text, self.title_end + 2)
+
+    def in_headline(self, position: int) -> bool:
+        """In the headline or in a Title Case line of the body (a related headline, a heading)."""
+        if position < self.title_end:
+            return self.title_case
+        return any(s <= position < e for s, e in self.headline_lines)
 
     def sentence_start_at(self, position: int) -> int:
         return max(s for s in self.sentence_starts if s <= position)
@@ -1248,6 +1468,24 @@ class _Text:
         later = [s for s in self.sentence_starts if s > position]
         end = later[0] if later else len(self.text)
         return " ".join(self.text[start:end].split())
+
+
+_LINE = re.compile(r"[^\n]+")
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
+
+
+def _headline_lines(text: str, start: int) -> list[tuple[int, int]]:
+    """Lines of the body written in Title Case without a full stop: headlines of other
+    articles left by the scrape, section headings. Like the headline, no evidence of a name."""
+    spans = []
+    for line in _LINE.finditer(text, start):
+        words = line.group().split()
+        if not 3 <= len(words) <= 16 or line.group().rstrip()[-1] in '.!?:;,"”’)':
+            continue
+        long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
+        if len(long_words) >= 3 and all(w[0].isupper() for w in long_words):
+            spans.append(line.span())
+    return spans
 
 
 def _sentence_end(article: _Text, position: int) -> int:
@@ -1381,6 +1619,9 @@ def _apposition_role(text: str, end: int) -> str | None:
     )
     if not match:
         match = re.match(r",\s+([a-z][^,.;:“\"]{2,100}?)(?=[,.;])", text[end : end + 120])
+        first = match.group(1).split()[0] if match else ""
+        if first.endswith("ed") or re.fullmatch(_VERB, first):
+            match = None  # ", outkicked her training partner", ", said its chair"
     if match:
         head = " ".join(match.group(1).split()[:5])
         if re.search(rf"\b(?:{ROLE_NOUNS})\b", head, re.IGNORECASE):
@@ -1400,7 +1641,10 @@ def _role_before(text: str, start: int) -> str | None:
         return None
     match = _ROLE_BEFORE.search(head)
     if match:
-        return match.group(1).strip()
+        words = match.group(1).split()
+        while len(words) > 1 and (words[0].endswith("ed") or re.fullmatch(_VERB, words[0])):
+            words = words[1:]  # "said its chair", "outkicked her training partner"
+        return " ".join(words)
     return None
 
 
@@ -1421,7 +1665,7 @@ def _acronym_definition(text: str, start: int, end: int, tokens: list[str]) -> s
             text[end : end + 120],
         ):
             return tokens[0]
-        if re.match(r",\s+the\s+[a-z]", text[end : end + 20]) and re.search(
+        if re.match(r",\s+the\s+(?:\S+-[a-z]+\s+)?[a-z]", text[end : end + 40]) and re.search(
             r"\b(?:agency|authority|union|party|group|office|institute|regulator|operator|company)\b",
             text[end : end + 90],
         ):
@@ -1522,10 +1766,23 @@ def _organisation_by_context(text: str, start: int, end: int, tokens: list[str])
     return None
 
 
-def _surname_recurs(text: str, surname: str, start: int, end: int) -> bool:
-    """The last name also appears on its own: news style for a person named in full once."""
+def _ordinary_sentence_start(article: _Text, word: str, start: int) -> bool:
+    """A capitalised word only because it starts the sentence: the article also writes it in
+    lower case, or it reads as a gerund or an adverb ("Getting", "Separately")."""
+    if not _sentence_start(article.text, start):
+        return False
+    word = word.rstrip(".,’'")
+    return word.lower() in article.lower_words or (
+        len(word) > 5 and word.endswith(("ing", "ly")) and word[1:].islower()
+    )
+
+
+def _surname_recurs(article: _Text, surname: str, start: int, end: int) -> bool:
+    """The last name also appears on its own: news style for a person named in full once.
+    Not when the article also writes it in lower case: then it is an ordinary word."""
+    text = article.text
     surname = surname.rstrip(".,’'")
-    if len(surname) < 3:
+    if len(surname) < 3 or surname.lower() in article.lower_words:
         return False
     for match in re.finditer(rf"(?<![\w’'-]){re.escape(surname)}(?![\w-])", text):
         if match.start() >= end or match.end() <= start:

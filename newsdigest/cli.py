@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from newsdigest.ingest import ingest
-from newsdigest.lock import LockedError
+from newsdigest.lock import LockedError, folder_lock
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -42,9 +42,11 @@ def run_build(
     from newsdigest.site import build_site
 
     settings = _production_settings() if production else {}
-    report = run_ingest(seeds, content, strict=strict, force=force)
     try:
-        built = build_site(content, output, force=force, **settings)
+        # One lock over ingest and render: another run cannot change articles mid-build.
+        with folder_lock(content):
+            report = run_ingest(seeds, content, strict=strict, force=force)
+            built = build_site(content, output, force=force, **settings)
     except LockedError as error:
         _fail(str(error))
     if built:
@@ -119,7 +121,11 @@ def run_actors(content: Path, *, accept: str = "") -> None:
     review_list = content / "candidates.yaml"
     if accept:
         if not tag.accept(accept, candidates_path=review_list):
-            _fail(f"{accept!r} is not on the review list {review_list}, or is already in the vocabulary")
-        print(f"accepted {accept!r} into vocab/actors.yaml; the next build tags it as a known actor")
+            _fail(
+                f"{accept!r} is not on the review list {review_list}, or is already in the vocabulary"
+            )
+        print(
+            f"accepted {accept!r} into vocab/actors.yaml; the next build tags it as a known actor"
+        )
         return
     tag.review(candidates_path=review_list)

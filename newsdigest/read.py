@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import ftfy
+from bs4.dammit import EncodingDetector
 from charset_normalizer import from_bytes
 
 from newsdigest.article import RawArticle
@@ -31,10 +32,6 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 ]
-_DECLARED = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]+)|<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.-]+)""",
-    re.IGNORECASE,
-)
 _LATIN_SINGLE_BYTE = {
     "cp1250",
     "cp1257",
@@ -222,10 +219,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _declared_charset(head: bytes) -> str | None:
-    match = _DECLARED.search(head)
-    if not match:
+    """The charset a `<meta>` tag or an XML prolog declares (found by BeautifulSoup's detector)."""
+    name = EncodingDetector.find_declared_encoding(head, is_html=True, search_entire_document=True)
+    if not name:
         return None
-    name = (match.group(1) or match.group(2)).decode("ascii", "ignore").lower()
     try:
         name = codecs.lookup(name).name
     except LookupError:

@@ -68,6 +68,7 @@ class Measure:
     seconds: float
     peak_mb: float  # sampled sum of proportional set sizes of the process and its children
     maxrss_mb: float  # the largest single process, from the kernel
+    cpu: float = 0.0  # user + system CPU seconds of the process and the children it waited for
 
 
 @dataclass
@@ -86,6 +87,10 @@ class Scenario:
     @property
     def maxrss_mb(self) -> float:
         return statistics.median(m.maxrss_mb for m in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(m.cpu for m in self.runs)
 
 
 # --- running a command and watching its memory -------------------------------------------
@@ -151,7 +156,12 @@ def run_command(args: list[str], log: Path, cwd: Path = ROOT) -> Measure:
         tail = log.read_text(errors="replace")[-3000:]
         raise SystemExit(f"failed ({process.returncode}): {' '.join(map(str, args))}\n{tail}")
     maxrss_mb = usage.ru_maxrss / 1024
-    return Measure(seconds=seconds, peak_mb=max(peak / 1024, 0.0) or maxrss_mb, maxrss_mb=maxrss_mb)
+    return Measure(
+        seconds=seconds,
+        peak_mb=max(peak / 1024, 0.0) or maxrss_mb,
+        maxrss_mb=maxrss_mb,
+        cpu=usage.ru_utime + usage.ru_stime,
+    )
 
 
 # --- the scenarios -----------------------------------------------------------------------
@@ -304,7 +314,8 @@ def report(results: dict[int, dict[str, Scenario]], text_counts: dict[int, int])
         cells = [label]
         for size in sizes:
             value = results[size][key].seconds
-            cells += [_seconds(value), f"{ratio(size, value):.3f}"]
+            cpu = results[size][key].cpu
+            cells += [f"{_seconds(value)} (CPU {cpu:.1f} s)", f"{ratio(size, value):.3f}"]
         if floor:
             value = results[big][key].seconds
             cells += [floor, _check(test(value, ratio(big, value)))]
@@ -316,9 +327,11 @@ def report(results: dict[int, dict[str, Scenario]], text_counts: dict[int, int])
     if "plain rebuild" in results[big]:
         time_row("plain Pelican, rebuild with its content cache", "plain rebuild")
     time_row("`invoke ingest` alone, fresh content", "ingest")
-    cells = ["ingest throughput, plain-text seeds, both cores"]
+    cells = ["ingest throughput, plain-text seeds, both cores (on two idle cores: seeds / CPU × 2)"]
     for size in sizes:
-        cells += [f"{text_counts[size] / results[size]['ingest text'].seconds:.0f} seeds/s", ""]
+        text = results[size]["ingest text"]
+        wall, idle = text_counts[size] / text.seconds, text_counts[size] / text.cpu * 2
+        cells += [f"{wall:.0f} seeds/s ({idle:.0f} seeds/s)", ""]
     throughput = text_counts[big] / results[big]["ingest text"].seconds
     rows.append(cells + ["≥ 400 seeds/s", _check(throughput >= 400)])
     time_row("`invoke build` cold (ingest included)", "cold", "≤ 1.0×", lambda s, r: r <= 1.0)

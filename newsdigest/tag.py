@@ -28,7 +28,15 @@ import pycountry
 import yaml
 
 from newsdigest.article import Quote
-from newsdigest.vocab import VOCAB_DIR, Actor, Topic, Vocabulary, load_vocabulary, person_surname
+from newsdigest.vocab import (
+    VOCAB_DIR,
+    Actor,
+    Topic,
+    Vocabulary,
+    load_vocabulary,
+    person_surname,
+    word_matches,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Word lists that describe English news prose, not any particular article.
@@ -39,8 +47,8 @@ UPPER = "[" + re.escape(_UPPER) + "]"
 _NAME_WORD = rf"(?:{UPPER}[a-z]{{0,2}}\.(?=\s)|{UPPER}[\w’'-]*)"
 _PARTICLE = r"(?:de|da|del|della|der|den|di|do|dos|du|van|von|bin|ibn|al|el|la|le|ter|zu)"
 # Runs of capitalised words, allowing name particles and "of/for/and" inside organisation names.
-_SEQUENCE = re.compile(
-    rf"(?<![\w’'-])(?:(?:al|el)-)?{_NAME_WORD}"
+_SEQUENCE = re.compile(  # "al-" and "el-" before the first word: see _sequences
+    rf"{_NAME_WORD}"
     rf"(?:(?:[ \t]+|-)(?:(?:{_PARTICLE}|of|for|and|the|on|to|&)[ \t]+)*(?:(?:al|el)-)?{_NAME_WORD})*"
 )
 
@@ -183,11 +191,13 @@ ROLE_NOUNS = (
     "agent|detective|consultant|specialist|lecturer|dean|principal|planetary scientist|employee"
 )
 _ROLE_WORDS = {w.split()[-1] for w in ROLE_NOUNS.split("|")}
+_ROLE_NOUN_SET = frozenset(ROLE_NOUNS.split("|"))
 _ROLE_BEFORE = re.compile(
     r"(?<![\w’'])((?:[a-z][\w-]*\s+){0,3}(?:" + ROLE_NOUNS + r")s?"
     r"(?:\s+(?:of|for|at)(?:\s+[a-z][\w-]*){1,3})?),?\s+$"
 )
 _ROLE_NOUN = re.compile(rf"\b(?:{ROLE_NOUNS})s?\b", re.IGNORECASE)
+_SINGULAR_ROLE_NOUN = re.compile(rf"\b(?:{ROLE_NOUNS})\b", re.IGNORECASE)
 SPEECH_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|wrote|writes|warned|warns|argued|argues|"
     "noted|notes|explained|explains|insisted|insists|declared|declares|remarked|replied|replies|"
@@ -196,6 +206,7 @@ SPEECH_VERBS = (
     "promised|vowed|pledged|concluded|agreed|countered|responded|commented|observed|joked"
 )
 _VERB = rf"(?:{SPEECH_VERBS})"
+_SPEECH_VERB_SET = frozenset(SPEECH_VERBS.split("|"))
 # Last words of organisation names ("Harland Steel Group", "Refugee Council").
 ORG_SUFFIXES = {
     "Group",
@@ -781,13 +792,48 @@ _NOUN_ATTRIBUTION_AFTER = re.compile(
     re.I,
 )
 _VERB_AFTER = re.compile(rf"^[,.!?…]?\s*[—–-]?\s*(?:{_VERB})\b", re.I)
-_SENTENCE_BREAK = re.compile(
-    r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9" + _UPPER + "])|\n\\s*\n"
-)
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9" + _UPPER + "])")
 _ABBREVIATION_END = re.compile(
     r"(?:\b[A-Z]|U\.S|U\.K|U\.N|E\.U|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|"
     r"No|Inc|Ltd|Co|Corp|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
 )
+_VERB_WORD = re.compile(rf"\b{_VERB}\b", re.I)
+_VERB_OR_ACCORDING = re.compile(rf"\b{_VERB}\b|according to", re.I)
+_SUBJECT_PRONOUN = re.compile(r"\s*(he|she)\b", re.I)
+_NAME_PREFIX_BEFORE = re.compile(r"\s*(?:bin|ibn|al|de|van|von|da)\s")
+_JUNIOR_AFTER = re.compile(r"\s+Jr\b")
+_NOT_METONYM_AFTER = re.compile(r"-\w|,? D\.?C\b|\s+state\b")
+_OF_BEFORE = re.compile(rf"({UPPER}[\w’'-]*)\s+of\s+(?:the\s+)?$")
+_WHO_AFTER = re.compile(r",\s+who\s")
+_WORD_AFTER = re.compile(r"[ \t]+([\w’'.-]+)")
+_SENTENCE_START_HEAD = re.compile(r"(?:^|[.!?:\n]\s*[\"“‘]?|\n\s*)\s*$|[.!?]\s+$")
+_PARTICLE_WORD = re.compile(_PARTICLE)
+_INITIAL = re.compile(r"[A-Z]\.")
+_APPOSITION_DETERMINED = re.compile(
+    r",\s+((?:the|a|an|its|his|her|their)\s+[^,.;:“\"]{2,90}?)(?=[,.;]|\s+(?:said|told|says))"
+)
+_APPOSITION_BARE = re.compile(r",\s+([a-z][^,.;:“\"]{2,100}?)(?=[,.;])")
+_SPEECH_AFTER_NAME = re.compile(rf"\s+(?:\w+ly\s+)?{_VERB}\b")
+_SPEECH_BEFORE_NAME = re.compile(r"\b(?:said|says|told|added|wrote|according to)\s+$")
+_ACRONYM_IN_BRACKETS = re.compile(r"\s*\(([A-Z][A-Z&-]{1,9})\)")
+_ACRONYM = re.compile(r"[A-Z][A-Z&-]{1,9}")
+_ACRONYM_THEN_NAME = re.compile(
+    r",\s+the\s+(?:[A-Z][\w-]*\s+)*(?:of\s+|and\s+|for\s+)*[A-Z][\w-]*"
+    r"(?:\s+(?:of|and|for)\s+[A-Z][\w-]*)*\s*[,.]"
+)
+_ACRONYM_THEN_NOUN = re.compile(r",\s+the\s+(?:\S+-[a-z]+\s+)?[a-z]")
+_ACRONYM_ORG_NOUN = re.compile(
+    r"\b(?:agency|authority|union|party|group|office|institute|regulator|operator|company)\b"
+)
+_SHORT_ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]{1,8}")
+_AT_BEFORE = re.compile(r"\bat\s+$")
+_POSSESSIVE_START = re.compile(r"^(?:[’']s\s+)")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_TITLE_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_MARKDOWN_LINE_START = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))")
+_MARKDOWN_EMPHASIS = re.compile(r"(?<!\\)(\*\*|__|\*|`)")
+_MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")
+
 # Bump when a change to the rules below changes what articles are tagged with.
 RULES_VERSION = 2
 HEADLINE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
@@ -879,32 +925,30 @@ class Tagger:
 
     def _topics_of(self, article: _Text) -> list[str]:
         vocab = self.vocabulary
-        lower = article.text.lower()
-        counts: dict[str, Counter] = {}
-        for match in vocab.term_pattern.finditer(lower):
+        hits: dict[str, int] = {}  # term -> mentions, headline words counting double
+        for match in vocab.term_pattern.finditer(article.text.lower()):
             term = _term_of(match.group(), vocab)
-            if term is None:
-                continue
-            hits = 2 if match.start() < article.title_end else 1  # headline words count double
-            for topic, _weight in vocab.term_topics[term]:
-                counts.setdefault(topic.name, Counter())[term] += hits
-        scores = {}
-        for name, terms in counts.items():
-            weights = {
-                term: w for term in terms for t, w in vocab.term_topics[term] if t.name == name
-            }
-            score = sum(weights[t] * (1 + 0.5 * (min(n, 5) - 1)) for t, n in terms.items())
-            if score >= vocab.scoring["min_score"] and len(terms) >= vocab.scoring["min_terms"]:
-                scores[name] = score
+            if term is not None:
+                hits[term] = hits.get(term, 0) + (2 if match.start() < article.title_end else 1)
+        scores: dict[str, float] = {}
+        terms: dict[str, int] = {}
+        for term, n in hits.items():
+            repeats = 1 + 0.5 * (min(n, 5) - 1)
+            for name, weight in vocab.term_weights[term]:
+                scores[name] = scores.get(name, 0.0) + weight * repeats
+                terms[name] = terms.get(name, 0) + 1
+        scores = {
+            name: score
+            for name, score in scores.items()
+            if score >= vocab.scoring["min_score"] and terms[name] >= vocab.scoring["min_terms"]
+        }
         if not scores:
             return []
         best = max(scores.values())
         ranked = sorted(scores, key=lambda n: (-scores[n], n))
         chosen = [n for n in ranked if scores[n] >= vocab.scoring["relative"] * best]
-        chosen_slugs = {self._topics[n].slug for n in chosen}
         parents_with_child = {self._topics[n].parent for n in chosen if self._topics[n].parent}
         chosen = [n for n in chosen if self._topics[n].slug not in parents_with_child]
-        del chosen_slugs
         return chosen[: int(vocab.scoring["max_topics"])]
 
     # ---- known actors ---------------------------------------------------------------------
@@ -913,7 +957,7 @@ class Tagger:
         vocab, text = self.vocabulary, article.text
         mentions: list[_Mention] = []
         seen_full: set[str] = set()
-        for match in vocab.actor_pattern.finditer(text):
+        for match in word_matches(vocab.actor_pattern, text, "_&@#"):
             form_text = match.group()
             start, end = match.span()
             for form in vocab.forms[form_text]:
@@ -932,7 +976,11 @@ class Tagger:
         text = article.text
         before, after = _word_before(text, start), _word_after(text, end)
         in_title_case = article.title_case and start < article.title_end
-        if after and after.lower().rstrip(".,") in {w.lower() for w in actor.unless_next}:
+        if (
+            actor.unless_next
+            and after
+            and after.lower().rstrip(".,") in {w.lower() for w in actor.unless_next}
+        ):
             return False
         single_word = " " not in form_text and "." not in form_text
         if mode == "surname" and actor.name not in seen_full and before not in TITLE_HEADS:
@@ -945,24 +993,20 @@ class Tagger:
                 and not _sentence_start(text, start)
             ) and not in_title_case:
                 return False
-            if re.match(
-                r"\s*(?:bin|ibn|al|de|van|von|da)\s", text[max(0, start - 5) : start] + " "
-            ):
+            if _NAME_PREFIX_BEFORE.match(text[max(0, start - 5) : start] + " "):
                 return False
-            if re.match(r"\s+Jr\b", text[end : end + 5]):
+            if _JUNIOR_AFTER.match(text, end, end + 5):
                 return False
         if actor.kind == "state":
             if mode == "demonym":
                 return True
             if mode == "capital" and (
                 before.lower() in _PLACE_PREPOSITIONS
-                or re.match(r"-\w|,? D\.?C\b|\s+state\b", text[end : end + 8])
+                or _NOT_METONYM_AFTER.match(text, end, end + 8)
             ):
                 return False
             # "Gulf of Mexico", "University of Washington": part of a longer name.
-            match = re.search(
-                rf"({UPPER}[\w’'-]*)\s+of\s+(?:the\s+)?$", text[max(0, start - 40) : start]
-            )
+            match = _OF_BEFORE.search(text, max(0, start - 40), start)
             if match and match.group(1) not in _OF_GOVERNMENT and match.group(1) not in TITLE_HEADS:
                 return False
             if single_word and not in_title_case and form_text.upper() != form_text:
@@ -996,28 +1040,28 @@ class Tagger:
         found: list[_Mention] = []
         swallowed: set[int] = set()
         article.roles = {}
-        for match in _SEQUENCE.finditer(text):
-            if article.in_headline(match.start()):
+        for match_start, match_end in _sequences(text):
+            if article.in_headline(match_start):
                 continue  # every word of a Title Case headline is capitalised: no evidence there
-            word = match.group()
+            word = text[match_start:match_end]
             if word in _NOT_NAME:
                 continue  # a lone "The", "However", "Monday"
             if (
                 word.isalpha()
                 and not word.isupper()
-                and not _ORG_NEARBY.search(text, max(0, match.start() - 22), match.end() + 40)
+                and not _ORG_NEARBY.search(text, max(0, match_start - 22), match_end + 40)
             ):
                 continue  # a lone capitalised word is a new actor only with an organisation noun by it
-            first = bisect.bisect_left(taken, (match.start(), 0))
-            last = bisect.bisect_left(taken, (match.end(), 0))
-            inside = [m for (s, e), m in spans[first:last] if e <= match.end()]
-            longer = inside and self._longer_organisation(text, match.start(), match.end(), inside)
+            first = bisect.bisect_left(taken, (match_start, 0))
+            last = bisect.bisect_left(taken, (match_end, 0))
+            inside = [m for (s, e), m in spans[first:last] if e <= match_end]
+            longer = inside and self._longer_organisation(text, match_start, match_end, inside)
             if longer:
                 found.append(longer)
                 swallowed.update(id(m) for m in inside)
                 continue
             overlapping = taken[max(0, first - 1) : last]
-            for start, end in _free_parts(match.start(), match.end(), overlapping, text):
+            for start, end in _free_parts(match_start, match_end, overlapping, text):
                 found.extend(self._classify(article, start, end))
         # Names found in the body also count where a Title Case headline repeats them.
         if article.title_case and found:
@@ -1040,7 +1084,7 @@ class Tagger:
             words = words[1:]
         if not words or not _org_suffix([w for w, _, _ in words]):
             return None
-        if any(_HYPHEN_ADJECTIVE.search(w) for w, _, _ in words):
+        if any("-" in w and _HYPHEN_ADJECTIVE.search(w) for w, _, _ in words):
             return None  # "Budapest-based Danube Policy Institute": the name starts later
         start, end = words[0][1], words[-1][2]
         if inside[-1].end >= end or inside[0].start < start:
@@ -1070,7 +1114,9 @@ class Tagger:
         # "Hamburg-based", "GOP-dominated", "SEK": never part of a name; what is on either
         # side of them is judged on its own.
         for i, (word, _, _) in enumerate(words):
-            if _HYPHEN_ADJECTIVE.search(word) or word.rstrip(".,") in CURRENCY_CODES:
+            if ("-" in word and _HYPHEN_ADJECTIVE.search(word)) or word.rstrip(
+                ".,"
+            ) in CURRENCY_CODES:
                 left = self._classify(article, start, words[i - 1][2]) if i else []
                 right = self._classify(article, words[i + 1][1], end) if i + 1 < len(words) else []
                 return left + right
@@ -1191,7 +1237,7 @@ class Tagger:
             if (
                 role
                 or _speech_next_to(text, start, end)
-                or re.match(r",\s+who\s", text[end : end + 8])
+                or _WHO_AFTER.match(text, end, end + 8)
                 or _surname_recurs(article, tokens[-1], start, end)
             ):
                 if role:
@@ -1235,38 +1281,28 @@ class Tagger:
                 )
         if not people_by_surname:
             return mentions
-        taken = [(m.start, m.end) for m in mentions]
-        pattern = re.compile(
-            r"(?<![\w’'-])("
-            + "|".join(re.escape(s) for s in sorted(people_by_surname, key=len, reverse=True))
-            + r")(?![\w-])"
-        )
+        text = article.text
+        starts = [m.start for m in mentions]
         extra = []
-        for match in pattern.finditer(article.text):
-            if any(s <= match.start() < e for s, e in taken):
-                continue
-            before = _word_before(article.text, match.start())
-            if (
-                _is_capitalised(before)
-                and before not in TITLE_HEADS
-                and not _sentence_start(article.text, match.start())
-            ):
-                continue
-            earlier = [p for p in people_by_surname[match.group()] if p[0] < match.start()]
-            if not earlier:
-                continue
-            _, actor, pronoun = max(earlier)
-            known = self.vocabulary.actors.get(actor)
-            extra.append(
-                _Mention(
-                    match.start(),
-                    match.end(),
-                    actor,
-                    "person",
-                    1.0,
-                    pronoun or (known.pronoun if known else None),
-                )
-            )
+        for surname, people in people_by_surname.items():
+            for start in _alone(text, surname):
+                index = bisect.bisect_right(starts, start) - 1
+                if index >= 0 and mentions[index].end > start:
+                    continue  # part of a longer mention
+                before = _word_before(text, start)
+                if (
+                    _is_capitalised(before)
+                    and before not in TITLE_HEADS
+                    and not _sentence_start(text, start)
+                ):
+                    continue
+                earlier = [p for p in people if p[0] < start]
+                if not earlier:
+                    continue
+                _, actor, pronoun = max(earlier)
+                known = self.vocabulary.actors.get(actor)
+                pronoun = pronoun or (known.pronoun if known else None)
+                extra.append(_Mention(start, start + len(surname), actor, "person", 1.0, pronoun))
         return sorted(mentions + extra, key=lambda m: m.start)
 
     def _rank_actors(
@@ -1334,7 +1370,7 @@ def _quotes(article: _Text, mentions: list[_Mention], actors: set[str]) -> list[
 def _speaker(article: _Text, start: int, end: int, mentions: list[_Mention]) -> str | None:
     text = article.text
     after = text[end : end + 200]
-    sentence_end = _sentence_end(article, end)
+    sentence_end = article.sentence_end_at(end)
     # "...," he said.
     pronoun = _PRONOUN_ATTRIBUTION_AFTER.match(after)
     if pronoun:
@@ -1369,7 +1405,7 @@ def _speaker(article: _Text, start: int, end: int, mentions: list[_Mention]) -> 
             return earlier[-1].actor
     # "...," said Name  /  "...," Name said  /  "...," Interior Minister Name said
     window_end = min(sentence_end, end + 160)
-    verb = re.search(rf"\b{_VERB}\b", text[end:window_end], re.I)
+    verb = _VERB_WORD.search(text[end:window_end])
     if verb and verb.start() <= 90:
         verb_start, verb_end = end + verb.start(), end + verb.end()
         named = [m for m in mentions if m.weight >= 1 and m.kind in ("person", "organisation")]
@@ -1388,7 +1424,7 @@ def _speaker(article: _Text, start: int, end: int, mentions: list[_Mention]) -> 
     # Name said: "..."  /  Name said the plan "was ..."  /  according to Name, "..."
     sentence_start = article.sentence_start_at(start)
     before = text[sentence_start:start]
-    if re.search(rf"\b{_VERB}\b|according to", before, re.I):
+    if _VERB_OR_ACCORDING.search(before):
         people = [
             m
             for m in mentions
@@ -1401,7 +1437,7 @@ def _speaker(article: _Text, start: int, end: int, mentions: list[_Mention]) -> 
             return persons[0].actor
         if people:
             return people[0].actor
-        subject = re.match(r"\s*(he|she)\b", before, re.I)
+        subject = _SUBJECT_PRONOUN.match(before)
         if subject:
             return _resolve_pronoun(article, sentence_start, subject.group(1).lower(), mentions)
     return None
@@ -1412,7 +1448,7 @@ def _resolve_pronoun(
 ) -> str | None:
     """The person the text is about at `position`: the subject of the nearest sentence naming one."""
     starts = article.sentence_starts
-    index = max(i for i, s in enumerate(starts) if s <= position)
+    index = article.sentence_index(position)
     current_start = starts[index]
     segments = [(current_start, position)]
     for i in range(index - 1, max(-1, index - 6), -1):
@@ -1435,7 +1471,7 @@ class _Text:
     def __init__(self, title: str, body: str):
         title = " ".join(_plain(html.unescape(title)).split())
         body = _plain(body).strip()
-        head = re.split(r"\n\s*\n", body, maxsplit=2)
+        head = _PARAGRAPH_BREAK.split(body, maxsplit=2)
         for i, paragraph in enumerate(head[:2]):
             if title and " ".join(paragraph.split()).lower() == title.lower():
                 # the headline repeated at the top of the body (after a byline, perhaps)
@@ -1443,10 +1479,10 @@ class _Text:
                 break
         self.text = title + "\n\n" + body
         self.title_end = len(title)
-        paragraphs = [p for p in re.split(r"\n\s*\n", body) if p.strip()]
+        paragraphs = [p for p in _PARAGRAPH_BREAK.split(body) if p.strip()]
         lead = paragraphs[0] if paragraphs else ""
         self.lead_end = self.title_end + 2 + body.find(lead) + len(lead) if lead else self.title_end
-        words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", title) if len(w) > 3]
+        words = [w for w in _TITLE_WORD.findall(title) if len(w) > 3]
         self.title_case = bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
         self.sentence_starts = _sentence_starts(self.text)
         self.roles: dict[str, str | None] = {}
@@ -1460,18 +1496,25 @@ class _Text:
             return self.title_case
         return any(s <= position < e for s, e in self.headline_lines)
 
+    def sentence_index(self, position: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, position) - 1
+
     def sentence_start_at(self, position: int) -> int:
-        return max(s for s in self.sentence_starts if s <= position)
+        return self.sentence_starts[self.sentence_index(position)]
+
+    def sentence_end_at(self, position: int) -> int:
+        index = bisect.bisect_right(self.sentence_starts, position)
+        return self.sentence_starts[index] if index < len(self.sentence_starts) else len(self.text)
 
     def sentence_at(self, position: int) -> str:
-        start = self.sentence_start_at(position)
-        later = [s for s in self.sentence_starts if s > position]
-        end = later[0] if later else len(self.text)
+        start, end = self.sentence_start_at(position), self.sentence_end_at(position)
         return " ".join(self.text[start:end].split())
 
 
 _LINE = re.compile(r"[^\n]+")
-_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*")
+# Also pieces after a capital or a hyphen ("McDonald", "Ha-eun"): harmless, and much faster
+# than a look-behind.
+_LOWER_WORD = re.compile(r"[a-z][a-z’'-]*")
 
 
 def _headline_lines(text: str, start: int) -> list[tuple[int, int]]:
@@ -1488,19 +1531,34 @@ def _headline_lines(text: str, start: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _sentence_end(article: _Text, position: int) -> int:
-    later = [s for s in article.sentence_starts if s > position]
-    return later[0] if later else len(article.text)
+def _sequences(text: str):
+    """(start, end) of every run of capitalised words (see _SEQUENCE) that starts a word,
+    with an "al-"/"el-" before it (al-Sadr, el-Sisi)."""
+    search, pos = _SEQUENCE.search, 0
+    while (match := search(text, pos)) is not None:
+        start, end = match.span()
+        pos = end
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_’'-"):
+            prefix = text[start - 3 : start]
+            if prefix in ("al-", "el-") and (start == 3 or not _in_word(text[start - 4])):
+                yield start - 3, end
+            else:
+                pos = start + 1  # inside a word ("iPhone"): a run may start later in it
+            continue
+        yield start, end
 
 
 def _sentence_starts(text: str) -> list[int]:
+    """Where sentences start: after . ! ? … (and closing quotes) before a capital or a digit,
+    unless the full stop ends an abbreviation (Mr., U.S.); and at every paragraph."""
     starts = [0]
     for match in _SENTENCE_BREAK.finditer(text):
-        head = text[max(0, match.start() - 8) : match.start()].rstrip("\"”’')]")
-        if match.group().strip() and _ABBREVIATION_END.search(head):
-            continue
-        starts.append(match.end())
-    return starts
+        end_of_sentence = match.start() + 1
+        head = text[max(0, end_of_sentence - 8) : end_of_sentence]
+        if not _ABBREVIATION_END.search(head):
+            starts.append(match.end())
+    starts.extend(match.end() for match in _PARAGRAPH_BREAK.finditer(text))
+    return sorted(set(starts))
 
 
 _WORD = re.compile(r"\S+")
@@ -1509,10 +1567,13 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 def _plain(markdown: str) -> str:
     """Markdown (as written by clean/extract) to the words a reader sees."""
-    text = _LINK.sub(r"\1", markdown or "")
-    text = re.sub(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))", "", text)
-    text = re.sub(r"(?<!\\)(\*\*|__|\*|`)", "", text)
-    return re.sub(r"\\([^\w\s])", r"\1", text)
+    text = markdown or ""
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    text = _MARKDOWN_LINE_START.sub("", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _MARKDOWN_EMPHASIS.sub("", text)
+    return _MARKDOWN_ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 def _term_of(matched: str, vocab: Vocabulary) -> str | None:
@@ -1526,12 +1587,20 @@ def _term_of(matched: str, vocab: Vocabulary) -> str | None:
 
 
 def _word_before(text: str, start: int) -> str:
-    match = re.search(r"([\w’'.-]+)[ \t]+$", text[max(0, start - 40) : start])
-    return match.group(1) if match else ""
+    """The word before `start`, across spaces or tabs ("" if none)."""
+    end = start
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end == start:
+        return ""
+    begin, low = end, max(0, start - 40)
+    while begin > low and (text[begin - 1].isalnum() or text[begin - 1] in "_’'.-"):
+        begin -= 1
+    return text[begin:end]
 
 
 def _word_after(text: str, end: int) -> str:
-    match = re.match(r"[ \t]+([\w’'.-]+)", text[end : end + 40])
+    match = _WORD_AFTER.match(text, end, end + 40)
     return match.group(1) if match else ""
 
 
@@ -1541,11 +1610,7 @@ def _is_capitalised(word: str) -> bool:
 
 def _sentence_start(text: str, start: int) -> bool:
     head = text[max(0, start - 4) : start]
-    return (
-        start == 0
-        or bool(re.search(r"(?:^|[.!?:\n]\s*[\"“‘]?|\n\s*)\s*$", head))
-        or bool(re.search(r"[.!?]\s+$", head))
-    )
+    return start == 0 or _SENTENCE_START_HEAD.search(head) is not None
 
 
 def _continues_name(text: str, end: int) -> bool:
@@ -1602,29 +1667,24 @@ def _name_like(token: str) -> bool:
         return False
     if token.lower() in {"of", "for", "and", "the", "on", "&"}:
         return False
-    if re.fullmatch(
-        r"(?:de|da|del|della|der|den|di|do|dos|du|van|von|bin|ibn|al|el|la|le|ter|zu)", token
-    ):
+    if token in _NAME_PARTICLES:
         return True
-    if token.isupper() and len(token) > 1 and not re.fullmatch(r"[A-Z]\.", token):
+    if token.isupper() and len(token) > 1 and not _INITIAL.fullmatch(token):
         return False  # acronyms are not names
     return token[0] in _UPPER or token.startswith(("al-", "el-"))
 
 
 def _apposition_role(text: str, end: int) -> str | None:
     """ ", a spokeswoman for the agency," right after a name: a singular role noun early on."""
-    match = re.match(
-        r",\s+((?:the|a|an|its|his|her|their)\s+[^,.;:“\"]{2,90}?)(?=[,.;]|\s+(?:said|told|says))",
-        text[end : end + 120],
-    )
+    match = _APPOSITION_DETERMINED.match(text, end, end + 120)
     if not match:
-        match = re.match(r",\s+([a-z][^,.;:“\"]{2,100}?)(?=[,.;])", text[end : end + 120])
+        match = _APPOSITION_BARE.match(text, end, end + 120)
         first = match.group(1).split()[0] if match else ""
-        if first.endswith("ed") or re.fullmatch(_VERB, first):
+        if first.endswith("ed") or first in _SPEECH_VERB_SET:
             match = None  # ", outkicked her training partner", ", said its chair"
     if match:
         head = " ".join(match.group(1).split()[:5])
-        if re.search(rf"\b(?:{ROLE_NOUNS})\b", head, re.IGNORECASE):
+        if _SINGULAR_ROLE_NOUN.search(head):
             return match.group(1).strip()
     return None
 
@@ -1642,7 +1702,7 @@ def _role_before(text: str, start: int) -> str | None:
     match = _ROLE_BEFORE.search(head)
     if match:
         words = match.group(1).split()
-        while len(words) > 1 and (words[0].endswith("ed") or re.fullmatch(_VERB, words[0])):
+        while len(words) > 1 and (words[0].endswith("ed") or words[0] in _SPEECH_VERB_SET):
             words = words[1:]  # "said its chair", "outkicked her training partner"
         return " ".join(words)
     return None
@@ -1651,23 +1711,17 @@ def _role_before(text: str, start: int) -> str | None:
 def _speech_next_to(text: str, start: int, end: int) -> bool:
     after = text[end : end + 30]
     before = text[max(0, start - 12) : start]
-    return bool(
-        re.match(rf"\s+(?:\w+ly\s+)?{_VERB}\b", after) or re.match(r"’s?\s", after) and False
-    ) or bool(re.search(r"\b(?:said|says|told|added|wrote|according to)\s+$", before))
+    return bool(_SPEECH_AFTER_NAME.match(after)) or bool(_SPEECH_BEFORE_NAME.search(before))
 
 
 def _acronym_definition(text: str, start: int, end: int, tokens: list[str]) -> str | None:
-    if len(tokens) >= 2 and re.match(r"\s*\(([A-Z][A-Z&-]{1,9})\)", text[end : end + 14]):
+    if len(tokens) >= 2 and _ACRONYM_IN_BRACKETS.match(text, end, end + 14):
         return " ".join(tokens)
-    if len(tokens) == 1 and re.fullmatch(r"[A-Z][A-Z&-]{1,9}", tokens[0]):
-        if re.match(
-            r",\s+the\s+(?:[A-Z][\w-]*\s+)*(?:of\s+|and\s+|for\s+)*[A-Z][\w-]*(?:\s+(?:of|and|for)\s+[A-Z][\w-]*)*\s*[,.]",
-            text[end : end + 120],
-        ):
+    if len(tokens) == 1 and _ACRONYM.fullmatch(tokens[0]):
+        if _ACRONYM_THEN_NAME.match(text, end, end + 120):
             return tokens[0]
-        if re.match(r",\s+the\s+(?:\S+-[a-z]+\s+)?[a-z]", text[end : end + 40]) and re.search(
-            r"\b(?:agency|authority|union|party|group|office|institute|regulator|operator|company)\b",
-            text[end : end + 90],
+        if _ACRONYM_THEN_NOUN.match(text, end, end + 40) and _ACRONYM_ORG_NOUN.search(
+            text, end, end + 90
         ):
             return tokens[0]
     return None
@@ -1701,6 +1755,11 @@ _ORG_NOUNS = (
     "bank|newspaper|daily|outlet|channel|network|office|ministry|movement|alliance|coalition"
 )
 _ORG_NEARBY = re.compile(rf"\b(?:{_ORG_NOUNS})\b")
+_ORG_APPOSITION = re.compile(
+    rf",\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{_ORG_NOUNS})(?:\s+(?:of|for)\s+[^,.;]+)?[,.;]"
+)
+_ORG_NOUN_AFTER = re.compile(rf"\s+(?:{_ORG_NOUNS})\b")
+_ORG_NOUN_BEFORE = re.compile(rf"\b(?:{_ORG_NOUNS}),?\s+$")
 _NOT_ORGANISATION = {
     "GDP",
     "CEO",
@@ -1739,7 +1798,7 @@ def _org_suffix(tokens: list[str]) -> bool:
 
 def _is_role_word(token: str) -> bool:
     """A capitalised occupation standing before a name ("Seismologist Naci Gorur")."""
-    return token[:1].isupper() and bool(re.fullmatch(rf"(?:{ROLE_NOUNS})", token.lower()))
+    return token[:1].isupper() and token.lower() in _ROLE_NOUN_SET
 
 
 def _organisation_by_context(text: str, start: int, end: int, tokens: list[str]) -> str | None:
@@ -1751,17 +1810,14 @@ def _organisation_by_context(text: str, start: int, end: int, tokens: list[str])
     if acronym:
         return acronym
     name = " ".join(tokens)
-    if re.match(rf"\s+(?:{_ORG_NOUNS})\b", text[end : end + 16]):
+    if _ORG_NOUN_AFTER.match(text, end, end + 16):
         return name
-    if re.search(rf"\b(?:{_ORG_NOUNS}),?\s+$", text[max(0, start - 20) : start]):
+    if _ORG_NOUN_BEFORE.search(text, max(0, start - 20), start):
         return name
-    if re.match(
-        rf",\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{_ORG_NOUNS})(?:\s+(?:of|for)\s+[^,.;]+)?[,.;]",
-        text[end : end + 80],
-    ):
+    if _ORG_APPOSITION.match(text, end, end + 80):
         return name
-    single = len(tokens) == 1 and re.fullmatch(r"[A-Z][A-Z0-9&-]{1,8}", tokens[0])
-    if single and re.search(r"\bat\s+$", text[max(0, start - 4) : start]):
+    single = len(tokens) == 1 and _SHORT_ACRONYM.fullmatch(tokens[0])
+    if single and _AT_BEFORE.search(text, max(0, start - 4), start):
         return name
     return None
 
@@ -1784,22 +1840,34 @@ def _surname_recurs(article: _Text, surname: str, start: int, end: int) -> bool:
     surname = surname.rstrip(".,’'")
     if len(surname) < 3 or surname.lower() in article.lower_words:
         return False
-    for match in re.finditer(rf"(?<![\w’'-]){re.escape(surname)}(?![\w-])", text):
-        if match.start() >= end or match.end() <= start:
-            before = _word_before(text, match.start())
-            if (
-                not _is_capitalised(before)
-                or _sentence_start(text, match.start())
-                or before in TITLE_HEADS
-            ):
+    for at in _alone(text, surname):
+        if at >= end or at + len(surname) <= start:
+            before = _word_before(text, at)
+            if not _is_capitalised(before) or _sentence_start(text, at) or before in TITLE_HEADS:
                 return True
     return False
+
+
+def _alone(text: str, word: str):
+    """Where `word` stands as a whole word in `text` (possessives allowed: Grushko’s)."""
+    at = text.find(word)
+    while at >= 0:
+        after = at + len(word)
+        if (at == 0 or not _in_word(text[at - 1])) and (
+            after == len(text) or not (text[after].isalnum() or text[after] in "_-")
+        ):
+            yield at
+        at = text.find(word, after)
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or char in "_’'-"
 
 
 def _role_text(role: str | None) -> str | None:
     if not role:
         return None
-    role = re.sub(r"^(?:[’']s\s+)", "", role).strip(" ,")
+    role = _POSSESSIVE_START.sub("", role).strip(" ,")
     return role or None
 
 

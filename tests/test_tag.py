@@ -218,7 +218,8 @@ def test_tagging_is_fast(tagger):
     start = time.perf_counter()
     for _ in range(50):
         tagger.tag(title, body)
-    assert (time.perf_counter() - start) / 50 < 0.008
+    # ingest needs well under 1.5 ms per 500-600 words; this allows for a busy machine
+    assert (time.perf_counter() - start) / 50 < 0.004
 
 
 # ---- new actors: what is not one --------------------------------------------------------------

@@ -28,6 +28,24 @@ import pycountry
 import yaml
 
 from newsdigest.article import Quote
+from newsdigest.tag_words import (
+    CONNECTORS,
+    FUNCTION_WORDS,
+    GENERIC_WORDS,
+    NAME_PARTICLES,
+    NOT_ACTOR_ENDINGS,
+    NOT_NAME,
+    NOT_ORGANISATION,
+    OF_GOVERNMENT,
+    ORG_NOUNS,
+    ORG_SUFFIXES,
+    PLACE_PREPOSITIONS,
+    ROLE_NOUNS,
+    SPEAKING_BODIES,
+    SPEECH_VERBS,
+    TITLE_HEADS,
+    TITLE_PRONOUN,
+)
 from newsdigest.vocab import (
     VOCAB_DIR,
     Actor,
@@ -39,372 +57,29 @@ from newsdigest.vocab import (
 )
 
 # ---------------------------------------------------------------------------------------------
-# Word lists that describe English news prose, not any particular article.
+# Patterns, built once from the word lists of newsdigest/tag_words.py.
 
 _UPPER = "".join(chr(c) for c in range(0x41, 0x530) if chr(c).isupper())
 UPPER = "[" + re.escape(_UPPER) + "]"
 # A capitalised word (Lee-Anne, O'Brien, McDonald, Zelenskyy), an initial (J.) or an acronym.
 _NAME_WORD = rf"(?:{UPPER}[a-z]{{0,2}}\.(?=\s)|{UPPER}[\w’'-]*)"
-_PARTICLE = r"(?:de|da|del|della|der|den|di|do|dos|du|van|von|bin|ibn|al|el|la|le|ter|zu)"
+_PARTICLE = "(?:" + "|".join(sorted(NAME_PARTICLES, key=len, reverse=True)) + ")"
 # Runs of capitalised words, allowing name particles and "of/for/and" inside organisation names.
 _SEQUENCE = re.compile(  # "al-" and "el-" before the first word: see _sequences
     rf"{_NAME_WORD}"
     rf"(?:(?:[ \t]+|-)(?:(?:{_PARTICLE}|of|for|and|the|on|to|&)[ \t]+)*(?:(?:al|el)-)?{_NAME_WORD})*"
 )
 
-# Title words that may stand right before a person's name.
-TITLE_HEADS = {
-    "President",
-    "Vice",
-    "Prime",
-    "Minister",
-    "Secretary",
-    "Secretary-General",
-    "Chancellor",
-    "Governor",
-    "Mayor",
-    "Senator",
-    "Sen.",
-    "Rep.",
-    "Representative",
-    "Gov.",
-    "Judge",
-    "Justice",
-    "Dr",
-    "Dr.",
-    "Mr",
-    "Mr.",
-    "Mrs",
-    "Mrs.",
-    "Ms",
-    "Ms.",
-    "Miss",
-    "Professor",
-    "Prof.",
-    "General",
-    "Gen.",
-    "Gen",
-    "Admiral",
-    "Colonel",
-    "Col.",
-    "Col",
-    "Lt.",
-    "Lt",
-    "Captain",
-    "Capt.",
-    "Commander",
-    "Sergeant",
-    "King",
-    "Queen",
-    "Prince",
-    "Princess",
-    "Sheikh",
-    "Emir",
-    "Sultan",
-    "Pope",
-    "Cardinal",
-    "Archbishop",
-    "Bishop",
-    "Rabbi",
-    "Imam",
-    "Ayatollah",
-    "Ambassador",
-    "Envoy",
-    "Commissioner",
-    "Chairman",
-    "Chairwoman",
-    "Chair",
-    "Chairperson",
-    "CEO",
-    "Director",
-    "Director-General",
-    "Spokesperson",
-    "Spokesman",
-    "Spokeswoman",
-    "Speaker",
-    "Leader",
-    "Premier",
-    "Coach",
-    "Manager",
-    "Inspector",
-    "Detective",
-    "Superintendent",
-    "Officer",
-    "Prosecutor",
-    "Attorney",
-    "Lawmaker",
-    "MP",
-    "Deputy",
-    "Chief",
-    "Head",
-    "Founder",
-    "President-elect",
-    "Lord",
-    "Lady",
-    "Dame",
-    "Sir",
-    "Hon",
-    "Hon.",
-    "Sgt",
-    "Sgt.",
-    "Father",
-    "Sister",
-    "Brother",
-}
-# Titles that say the person is a man or a woman (for he/she).
-_TITLE_PRONOUN = {
-    "Mr": "he",
-    "Mr.": "he",
-    "King": "he",
-    "Prince": "he",
-    "Sir": "he",
-    "Lord": "he",
-    "Father": "he",
-    "Brother": "he",
-    "Sheikh": "he",
-    "Mrs": "she",
-    "Mrs.": "she",
-    "Ms": "she",
-    "Ms.": "she",
-    "Miss": "she",
-    "Queen": "she",
-    "Princess": "she",
-    "Lady": "she",
-    "Dame": "she",
-    "Sister": "she",
-    "Chairwoman": "she",
-    "Spokeswoman": "she",
-}
-# Lower-case nouns that make an apposition a role ("Jane Doe, a spokeswoman for ...").
-ROLE_NOUNS = (
-    "minister|president|secretary|spokesperson|spokesman|spokeswoman|spokesmen|chief|head|director|"
-    "executive|chairman|chairwoman|chair|founder|co-founder|leader|governor|mayor|senator|lawmaker|"
-    "economist|analyst|strategist|professor|researcher|scientist|expert|official|officer|adviser|"
-    "advisor|lawyer|attorney|prosecutor|judge|commissioner|ambassador|envoy|diplomat|general|"
-    "commander|coach|manager|captain|striker|midfielder|defender|goalkeeper|player|champion|"
-    "author|doctor|physician|paediatrician|pediatrician|nurse|surgeon|virologist|epidemiologist|"
-    "seismologist|geologist|meteorologist|climatologist|astronomer|engineer|partner|owner|"
-    "investor|candidate|member|mp|deputy|correspondent|editor|journalist|reporter|activist|"
-    "campaigner|organiser|organizer|representative|negotiator|student|teacher|resident|farmer|"
-    "worker|driver|pilot|actor|actress|singer|artist|writer|historian|scholar|fellow|"
-    "coordinator|administrator|vice-president|vice president|treasurer|auditor|inspector|"
-    "agent|detective|consultant|specialist|lecturer|dean|principal|planetary scientist|employee"
-)
-_ROLE_WORDS = {w.split()[-1] for w in ROLE_NOUNS.split("|")}
-_ROLE_NOUN_SET = frozenset(ROLE_NOUNS.split("|"))
+_ROLES = "|".join(ROLE_NOUNS)
+_ROLE_WORDS = {w.split()[-1] for w in ROLE_NOUNS}
+_ROLE_NOUN_SET = frozenset(ROLE_NOUNS)
 _ROLE_BEFORE = re.compile(
-    r"(?<![\w’'])((?:[a-z][\w-]*\s+){0,3}(?:" + ROLE_NOUNS + r")s?"
+    r"(?<![\w’'])((?:[a-z][\w-]*\s+){0,3}(?:" + _ROLES + r")s?"
     r"(?:\s+(?:of|for|at)(?:\s+[a-z][\w-]*){1,3})?),?\s+$"
 )
-_ROLE_NOUN = re.compile(rf"\b(?:{ROLE_NOUNS})s?\b", re.IGNORECASE)
-_SINGULAR_ROLE_NOUN = re.compile(rf"\b(?:{ROLE_NOUNS})\b", re.IGNORECASE)
-SPEECH_VERBS = (
-    "said|says|say|told|tells|added|adds|stated|states|wrote|writes|warned|warns|argued|argues|"
-    "noted|notes|explained|explains|insisted|insists|declared|declares|remarked|replied|replies|"
-    "asked|asks|urged|urges|continued|conceded|acknowledged|claimed|claims|announced|announces|"
-    "posted|tweeted|recalled|admitted|stressed|emphasised|emphasized|suggested|predicted|"
-    "promised|vowed|pledged|concluded|agreed|countered|responded|commented|observed|joked"
-)
-_VERB = rf"(?:{SPEECH_VERBS})"
-_SPEECH_VERB_SET = frozenset(SPEECH_VERBS.split("|"))
-# Last words of organisation names ("Harland Steel Group", "Refugee Council").
-ORG_SUFFIXES = {
-    "Group",
-    "Bank",
-    "Ministry",
-    "Council",
-    "Agency",
-    "Authority",
-    "Commission",
-    "Committee",
-    "Institute",
-    "Institution",
-    "University",
-    "College",
-    "School",
-    "Party",
-    "Union",
-    "Association",
-    "Federation",
-    "Foundation",
-    "Fund",
-    "Corporation",
-    "Corp",
-    "Corp.",
-    "Inc",
-    "Inc.",
-    "Ltd",
-    "Ltd.",
-    "LLC",
-    "plc",
-    "PLC",
-    "AG",
-    "SA",
-    "GmbH",
-    "Company",
-    "Co",
-    "Co.",
-    "Securities",
-    "Capital",
-    "Markets",
-    "Partners",
-    "Holdings",
-    "Industries",
-    "Metals",
-    "Mining",
-    "Airlines",
-    "Airways",
-    "Motors",
-    "Media",
-    "Programme",
-    "Program",
-    "Forces",
-    "Army",
-    "Office",
-    "Service",
-    "Services",
-    "Centre",
-    "Center",
-    "Court",
-    "Tribunal",
-    "Organisation",
-    "Organization",
-    "Network",
-    "Times",
-    "Post",
-    "News",
-    "Radio",
-    "Television",
-    "TV",
-    "Watch",
-    "Coalition",
-    "Front",
-    "Movement",
-    "Alliance",
-    "Labs",
-    "Laboratories",
-    "Technologies",
-    "Systems",
-    "Energy",
-    "Pharmaceuticals",
-    "Pharma",
-    "Economics",
-    "Administration",
-    "Department",
-    "Bureau",
-    "Board",
-    "Trust",
-    "Society",
-    "Club",
-    "League",
-    "Observatory",
-    "Exchange",
-    "Reserve",
-    "Investments",
-    "Insurance",
-    "Without Borders",
-    "Railways",
-    "Telecom",
-    "Electric",
-    "Steel",
-    "Motor",
-    "Assembly",
-    "Senate",
-    "Parliament",
-    "Police",
-    "Guard",
-    "Brigade",
-    "Brigades",
-    "Forum",
-    "Initiative",
-    "Project",
-    "Force",
-    "Legislature",
-    "Corps",
-    "Chronicle",
-    "Tribune",
-    "Journal",
-    "Herald",
-    "Gazette",
-    "Telegraph",
-    "Insider",
-    "Magazine",
-    "Equities",
-    "Shelter",
-    "Solutions",
-}
-# Last words of names that are not actors: places, events, laws, market indices, products.
-NOT_ACTOR_ENDINGS = {
-    "Street",
-    "Avenue",
-    "Road",
-    "Square",
-    "Park",
-    "Bridge",
-    "Airport",
-    "Station",
-    "Port",
-    "River",
-    "Lake",
-    "Sea",
-    "Ocean",
-    "Mountain",
-    "Mountains",
-    "Valley",
-    "Island",
-    "Islands",
-    "Peninsula",
-    "Desert",
-    "Region",
-    "Province",
-    "Strait",
-    "Canal",
-    "Bay",
-    "Gulf",
-    "Coast",
-    "Index",
-    "Composite",
-    "Award",
-    "Awards",
-    "Prize",
-    "Cup",
-    "Championship",
-    "Championships",
-    "Open",
-    "Marathon",
-    "Festival",
-    "Conference",
-    "Summit",
-    "Games",
-    "Olympics",
-    "Act",
-    "Bill",
-    "Treaty",
-    "Accord",
-    "Agreement",
-    "Pro",
-    "Max",
-    "Plus",
-    "Mini",
-}
-# Function words (determiners, pronouns, conjunctions, prepositions, sentence adverbs):
-# capitalised at the start of a sentence they never begin a name ("Whatever the Commission").
-_FUNCTION_WORDS = """a about above across after afterwards again against all almost along already also although
-    always among amid an and another any anybody anyone anything anyway anywhere are around as at
-    because before behind below beneath beside besides between beyond both but by can could despite
-    did do does down during each either else elsewhere enough even ever every everybody everyone
-    everything everywhere except few for from further furthermore had has have he hence her here
-    hers herself him himself his how however i if in indeed inside instead into is it its itself
-    just least less lest like many may maybe me meanwhile might mine more moreover most much must
-    my myself near neither never nevertheless next no nobody none nonetheless nor not nothing now
-    nowhere of off often on once only onto or other others otherwise our ours ourselves out outside
-    over own per perhaps please rather same several shall she should since so some somebody someone
-    something sometimes somewhat somewhere still such than that the their theirs them themselves
-    then there thereafter therefore these they this those though through throughout thus to
-    together too toward towards under unless unlike until up upon us very via was we well were what
-    whatever when whenever where whereas wherever whether which whichever while who whoever whole
-    whom whose why will with within without would yet you your yours yourself yourselves"""
-FUNCTION_WORDS = frozenset(_FUNCTION_WORDS.split())
+_SINGULAR_ROLE_NOUN = re.compile(rf"\b(?:{_ROLES})\b", re.IGNORECASE)
+_VERB = "(?:" + "|".join(SPEECH_VERBS) + ")"
+_SPEECH_VERB_SET = frozenset(SPEECH_VERBS)
 # Past participles after a hyphen make a place or a party into an adjective ("Hamburg-based",
 # "U.S.-led", "GOP-dominated"), as do a few other endings ("Europe-wide", "Kremlin-friendly").
 _HYPHEN_ADJECTIVE = re.compile(
@@ -414,384 +89,17 @@ _HYPHEN_ADJECTIVE = re.compile(
 # ISO 4217 codes ("SEK 120 million", "USD"): amounts of money, not organisations.
 CURRENCY_CODES = frozenset(c.alpha_3 for c in pycountry.currencies)
 
-# Words that alone do not make an organisation name distinctive.
-GENERIC_WORDS = {
-    "The",
-    "National",
-    "Federal",
-    "Central",
-    "State",
-    "Supreme",
-    "High",
-    "Constitutional",
-    "Foreign",
-    "Defence",
-    "Defense",
-    "Interior",
-    "Finance",
-    "Justice",
-    "Health",
-    "Education",
-    "Economy",
-    "Trade",
-    "Home",
-    "Energy",
-    "Environment",
-    "Transport",
-    "Labour",
-    "Labor",
-    "Ministry",
-    "Department",
-    "Office",
-    "Court",
-    "Bank",
-    "Council",
-    "Committee",
-    "Commission",
-    "Agency",
-    "Authority",
-    "Parliament",
-    "Senate",
-    "Assembly",
-    "Police",
-    "Army",
-    "Navy",
-    "Forces",
-    "Service",
-    "Government",
-    "Security",
-    "General",
-    "Public",
-    "Affairs",
-    "Development",
-    "International",
-    "World",
-    "Global",
-    "European",
-    "Union",
-    "United",
-    "New",
-    "North",
-    "South",
-    "East",
-    "West",
-    "Northern",
-    "Southern",
-    "Eastern",
-    "Western",
-    "Royal",
-    "Republic",
-    "Democratic",
-    "People's",
-    "Military",
-    "City",
-    "Regional",
-    "District",
-    "County",
-    "Local",
-    "Municipal",
-    "of",
-    "for",
-    "and",
-    "the",
-    "on",
-    "&",
-    "Group",
-    "Party",
-    "Board",
-    "Institute",
-    "Centre",
-    "Center",
-    "Administration",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-}
-GENERIC_WORDS |= {
-    "Commerce",
-    "Industry",
-    "Agriculture",
-    "Culture",
-    "Science",
-    "Technology",
-    "Communications",
-    "Information",
-    "Treasury",
-    "Statistics",
-    "Planning",
-    "Welfare",
-    "Social",
-    "Human",
-    "Resources",
-    "Emergency",
-    "Management",
-    "Disaster",
-    "Civil",
-    "Protection",
-    "Affairs",
-    "Research",
-}
-# Words that name the bodies inside an organisation or a state ("the Governing Council",
-# "Ukraine's Air Force"): alone they are not a new actor.
-GENERIC_WORDS |= {
-    "Governing",
-    "Executive",
-    "Supervisory",
-    "Advisory",
-    "Standing",
-    "Select",
-    "Air",
-    "Naval",
-    "Coast",
-    "Border",
-    "Armed",
-    "Special",
-    "Joint",
-    "Staff",
-    "Monetary",
-    "Policy",
-    "Intelligence",
-    "Command",
-    "Directorate",
-    "Secretariat",
-    "Cabinet",
-    "Panel",
-    "Chamber",
-    "Force",
-    "Legislature",
-    "Corps",
-    "Fleet",
-    "Guard",
-    "Division",
-    "Unit",
-    "House",
-    "Main",
-    "Upper",
-    "Lower",
-}
 
-# Capitalised words that start sentences or headlines but are not names.
-_NOT_NAME = {
-    "The",
-    "A",
-    "An",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "It",
-    "Its",
-    "He",
-    "She",
-    "They",
-    "We",
-    "I",
-    "You",
-    "His",
-    "Her",
-    "Their",
-    "Our",
-    "My",
-    "Your",
-    "In",
-    "On",
-    "At",
-    "For",
-    "From",
-    "By",
-    "With",
-    "After",
-    "Before",
-    "During",
-    "Under",
-    "Over",
-    "As",
-    "But",
-    "And",
-    "Or",
-    "If",
-    "When",
-    "While",
-    "Since",
-    "Although",
-    "Though",
-    "Because",
-    "Meanwhile",
-    "However",
-    "Still",
-    "Yet",
-    "Also",
-    "Some",
-    "Many",
-    "Most",
-    "More",
-    "Several",
-    "Both",
-    "Each",
-    "Every",
-    "All",
-    "No",
-    "Not",
-    "Only",
-    "Even",
-    "Just",
-    "Last",
-    "Next",
-    "First",
-    "Mr",
-    "Ms",
-    "Mrs",
-    "Dr",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "According",
-    "Asked",
-    "Speaking",
-    "Despite",
-    "Among",
-    "About",
-    "Here",
-    "There",
-    "What",
-    "Why",
-    "How",
-    "Who",
-    "Where",
-    "Which",
-    "Earlier",
-    "Later",
-    "Today",
-    "Tomorrow",
-    "Yesterday",
-    "Once",
-    "Then",
-    "Now",
-    "Critics",
-    "Analysts",
-    "Officials",
-    "Residents",
-    "Observers",
-    "Economists",
-    "Investors",
-    "Delegates",
-    "Diplomats",
-    "Scientists",
-    "Researchers",
-    "Traders",
-    "Shares",
-    "Stocks",
-    "Prosecutors",
-    "Investigators",
-    "Teachers",
-    "Police",
-    "Health",
-    "Environmental",
-    "Great",
-    "Acting",
-    "Former",
-    "Late",
-    "Top",
-    "Senior",
-    "Deputy",
-}
-_PLACE_PREPOSITIONS = {
-    "in",
-    "at",
-    "to",
-    "from",
-    "near",
-    "outside",
-    "around",
-    "across",
-    "into",
-    "via",
-    "through",
-    "towards",
-    "toward",
-    "of",
-    "visited",
-    "visiting",
-    "visit",
-    "arrived",
-    "based",
-    "inside",
-    "throughout",
-    "within",
-    "reached",
-    "left",
-}
-# Words that, between "<Name> of" and a state, make one longer name (Gulf of Mexico).
-_OF_GOVERNMENT = {
-    "Kingdom",
-    "Republic",
-    "State",
-    "States",
-    "Government",
-    "President",
-    "Minister",
-    "King",
-    "Queen",
-    "Embassy",
-    "People",
-    "Emir",
-    "Sultanate",
-    "Commonwealth",
-    "Federation",
-    "Union",
-    "Prime",
-    "Foreign",
-    "Ministry",
-    "Parliament",
-    "Secretary",
-    "Ambassador",
-    "Leader",
-    "Chancellor",
-}
 _QUOTE = re.compile(r"“([^”\n]{2,1500})”|\"([^\"\n]{2,1500})\"")
 _PRONOUN_ATTRIBUTION_AFTER = re.compile(
     rf"^[,.!?…]?\s*[—–-]?\s*(he|she)\s+(?:\w+ly\s+)?{_VERB}\b", re.I
 )
 _NOUN_ATTRIBUTION_AFTER = re.compile(
-    rf"^[,.!?…]?\s*[—–-]?\s*(?:(?:{_VERB})\s+)?the\s+(company|firm|group|bank|agency|ministry|"
-    rf"organisation|organization|court|government|union|party|club|team|"
+    rf"^[,.!?…]?\s*[—–-]?\s*(?:(?:{_VERB})\s+)?the\s+({'|'.join(sorted(SPEAKING_BODIES))}|"
     rf"(?:\w+\s+)?(?:minister|president|chancellor|governor|chief|spokesperson|spokesman|"
     rf"spokeswoman|official|executive|leader|judge|coach|American|Briton|player))\s*(?:{_VERB})?\b",
     re.I,
 )
-_VERB_AFTER = re.compile(rf"^[,.!?…]?\s*[—–-]?\s*(?:{_VERB})\b", re.I)
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9" + _UPPER + "])")
 _ABBREVIATION_END = re.compile(
     r"(?:\b[A-Z]|U\.S|U\.K|U\.N|E\.U|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|"
@@ -807,7 +115,6 @@ _OF_BEFORE = re.compile(rf"({UPPER}[\w’'-]*)\s+of\s+(?:the\s+)?$")
 _WHO_AFTER = re.compile(r",\s+who\s")
 _WORD_AFTER = re.compile(r"[ \t]+([\w’'.-]+)")
 _SENTENCE_START_HEAD = re.compile(r"(?:^|[.!?:\n]\s*[\"“‘]?|\n\s*)\s*$|[.!?]\s+$")
-_PARTICLE_WORD = re.compile(_PARTICLE)
 _INITIAL = re.compile(r"[A-Z]\.")
 _APPOSITION_DETERMINED = re.compile(
     r",\s+((?:the|a|an|its|his|her|their)\s+[^,.;:“\"]{2,90}?)(?=[,.;]|\s+(?:said|told|says))"
@@ -1001,26 +308,21 @@ class Tagger:
             if mode == "demonym":
                 return True
             if mode == "capital" and (
-                before.lower() in _PLACE_PREPOSITIONS
-                or _NOT_METONYM_AFTER.match(text, end, end + 8)
+                before.lower() in PLACE_PREPOSITIONS or _NOT_METONYM_AFTER.match(text, end, end + 8)
             ):
                 return False
             # "Gulf of Mexico", "University of Washington": part of a longer name.
             match = _OF_BEFORE.search(text, max(0, start - 40), start)
-            if match and match.group(1) not in _OF_GOVERNMENT and match.group(1) not in TITLE_HEADS:
+            if match and match.group(1) not in OF_GOVERNMENT and match.group(1) not in TITLE_HEADS:
                 return False
             if single_word and not in_title_case and form_text.upper() != form_text:
                 if (
                     _is_capitalised(before)
                     and not _sentence_start(text, start)
-                    and before not in _NOT_NAME
+                    and before not in NOT_NAME
                 ):
                     return False
-                if (
-                    _is_capitalised(after)
-                    and after not in TITLE_HEADS
-                    and not _continues_name(text, end)
-                ):
+                if _is_capitalised(after) and after not in TITLE_HEADS:
                     return False
         return True
 
@@ -1044,7 +346,7 @@ class Tagger:
             if article.in_headline(match_start):
                 continue  # every word of a Title Case headline is capitalised: no evidence there
             word = text[match_start:match_end]
-            if word in _NOT_NAME:
+            if word in NOT_NAME:
                 continue  # a lone "The", "However", "Monday"
             if (
                 word.isalpha()
@@ -1080,7 +382,7 @@ class Tagger:
         if any(m.kind == "person" for m in inside):
             return None
         words = _trim(_words(text, start, end))
-        while words and words[0][0] in _NOT_NAME:
+        while words and words[0][0] in NOT_NAME:
             words = words[1:]
         if not words or not _org_suffix([w for w, _, _ in words]):
             return None
@@ -1090,7 +392,7 @@ class Tagger:
         if inside[-1].end >= end or inside[0].start < start:
             return None
         outside = [w for w, s, e in words if not any(m.start <= s < m.end for m in inside)]
-        outside = [w for w in outside if w.lower() not in _CONNECTORS]
+        outside = [w for w in outside if w.lower() not in CONNECTORS]
         if not outside:
             return None
         if all(m.kind == "state" for m in inside) and not self._distinctive(outside):
@@ -1123,16 +425,16 @@ class Tagger:
         # Drop leading words that cannot start a name ("The", "However", "Whatever", weekday
         # names, an ordinary word that starts the sentence), unless a role noun stands before
         # them ("spokesperson He Yadong").
-        after_role = words[0][0] in _NOT_NAME and bool(_role_before(text, start))
+        after_role = words[0][0] in NOT_NAME and bool(_role_before(text, start))
         if not after_role:
             while (
                 words
                 and words[0][0] not in TITLE_HEADS
                 and (
-                    words[0][0] in _NOT_NAME
-                    or words[0][0].lower() in _CONNECTORS
+                    words[0][0] in NOT_NAME
+                    or words[0][0].lower() in CONNECTORS
                     or words[0][0].lower() in FUNCTION_WORDS
-                    or (words[0][0][0].islower() and words[0][0] not in _NAME_PARTICLES)
+                    or (words[0][0][0].islower() and words[0][0] not in NAME_PARTICLES)
                     or _ordinary_sentence_start(article, words[0][0], words[0][1])
                 )
             ):
@@ -1203,12 +505,12 @@ class Tagger:
         if heads:
             last = heads[-1]
             name_words = words[last + 1 :]
-            links = [i for i, w in enumerate(name_words) if w[0].lower() in _CONNECTORS]
+            links = [i for i, w in enumerate(name_words) if w[0].lower() in CONNECTORS]
             if links:  # "Minister for Foreign Affairs Jane Doe"
                 name_words = name_words[links[-1] + 1 :]
             while name_words and name_words[0][0] in GENERIC_WORDS:
                 name_words = name_words[1:]
-            core = [w for w in name_words if w[0].lower() not in _NAME_PARTICLES]
+            core = [w for w in name_words if w[0].lower() not in NAME_PARTICLES]
             if len(core) > 3:
                 name_words = name_words[-2:]
             name = " ".join(w for w, _, _ in name_words)
@@ -1219,7 +521,7 @@ class Tagger:
             ):
                 role = _role_text(text[start : name_words[0][1]].strip())
                 article.roles.setdefault(name, role)
-                pronoun = _TITLE_PRONOUN.get(tokens[last])
+                pronoun = TITLE_PRONOUN.get(tokens[last])
                 return [_Mention(name_words[0][1], end, name, "person", 1.0, pronoun)]
             return []
 
@@ -1379,27 +681,7 @@ def _speaker(article: _Text, start: int, end: int, mentions: list[_Mention]) -> 
     noun = _NOUN_ATTRIBUTION_AFTER.match(after)
     if noun:
         word = noun.group(1).lower()
-        kind = (
-            "organisation"
-            if word
-            in {
-                "company",
-                "firm",
-                "group",
-                "bank",
-                "agency",
-                "ministry",
-                "organisation",
-                "organization",
-                "court",
-                "government",
-                "union",
-                "party",
-                "club",
-                "team",
-            }
-            else "person"
-        )
+        kind = "organisation" if word in SPEAKING_BODIES else "person"
         earlier = [m for m in mentions if m.end <= start and m.kind == kind and m.weight >= 1]
         if earlier:
             return earlier[-1].actor
@@ -1613,11 +895,6 @@ def _sentence_start(text: str, start: int) -> bool:
     return start == 0 or _SENTENCE_START_HEAD.search(head) is not None
 
 
-def _continues_name(text: str, end: int) -> bool:
-    """'Ukraine President ...' style: the next capitalised word begins a title, not a longer name."""
-    return False
-
-
 def _same_paragraph(text: str, a: int, b: int) -> bool:
     return "\n\n" not in text[a:b]
 
@@ -1658,16 +935,11 @@ def _name_like(token: str) -> bool:
     token = token.rstrip(".,’'")
     if not token:
         return False
-    if (
-        token in _NOT_NAME
-        or token in TITLE_HEADS
-        or token in GENERIC_WORDS
-        or token in ORG_SUFFIXES
-    ):
+    if token in NOT_NAME or token in TITLE_HEADS or token in GENERIC_WORDS or token in ORG_SUFFIXES:
         return False
     if token.lower() in {"of", "for", "and", "the", "on", "&"}:
         return False
-    if token in _NAME_PARTICLES:
+    if token in NAME_PARTICLES:
         return True
     if token.isupper() and len(token) > 1 and not _INITIAL.fullmatch(token):
         return False  # acronyms are not names
@@ -1727,67 +999,17 @@ def _acronym_definition(text: str, start: int, end: int, tokens: list[str]) -> s
     return None
 
 
-_CONNECTORS = {"of", "for", "and", "the", "on", "&", "to"}
-_NAME_PARTICLES = {
-    "de",
-    "da",
-    "del",
-    "della",
-    "der",
-    "den",
-    "di",
-    "do",
-    "dos",
-    "du",
-    "van",
-    "von",
-    "bin",
-    "ibn",
-    "al",
-    "el",
-    "la",
-    "le",
-    "ter",
-    "zu",
-}
-_ORG_NOUNS = (
-    "agency|authority|institute|broadcaster|regulator|operator|union|party|company|firm|group|"
-    "bank|newspaper|daily|outlet|channel|network|office|ministry|movement|alliance|coalition"
-)
+_ORG_NOUNS = "|".join(ORG_NOUNS)
 _ORG_NEARBY = re.compile(rf"\b(?:{_ORG_NOUNS})\b")
 _ORG_APPOSITION = re.compile(
     rf",\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{_ORG_NOUNS})(?:\s+(?:of|for)\s+[^,.;]+)?[,.;]"
 )
 _ORG_NOUN_AFTER = re.compile(rf"\s+(?:{_ORG_NOUNS})\b")
 _ORG_NOUN_BEFORE = re.compile(rf"\b(?:{_ORG_NOUNS}),?\s+$")
-_NOT_ORGANISATION = {
-    "GDP",
-    "CEO",
-    "CFO",
-    "AI",
-    "IT",
-    "TV",
-    "PM",
-    "MP",
-    "EV",
-    "EVs",
-    "LNG",
-    "IPO",
-    "HIV",
-    "AIDS",
-    "COVID",
-    "ID",
-    "DNA",
-    "OK",
-    "PhD",
-    "NGO",
-    "NGOs",
-    "CO2",
-}
 
 
 def _trim(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    while words and words[-1][0].lower() in _CONNECTORS:
+    while words and words[-1][0].lower() in CONNECTORS:
         words = words[:-1]
     return words
 
@@ -1804,7 +1026,7 @@ def _is_role_word(token: str) -> bool:
 def _organisation_by_context(text: str, start: int, end: int, tokens: list[str]) -> str | None:
     """An organisation the surrounding words declare: 'the GDL union', 'weather agency AEMET',
     'Eurostat, the EU statistics office', 'Full Name (ACRONYM)', 'at XTB'."""
-    if len(tokens) > 5 or any(t in _NOT_ORGANISATION for t in tokens):
+    if len(tokens) > 5 or any(t in NOT_ORGANISATION for t in tokens):
         return None
     acronym = _acronym_definition(text, start, end, tokens)
     if acronym:

@@ -258,8 +258,7 @@ class PageRenderer:
         self.cache_path = cache_path
         self.workers = workers or os.cpu_count() or 1
         self.previous: dict[str, str] = _load_json(cache_path) if cache_path else {}
-        self.current: dict[str, str] = {}
-        self.jobs: list[tuple[str, str, tuple, dict]] = []
+        self.jobs: list[tuple] = []  # (output name, writer method, key function, args, kwargs)
         self.skipped = 0
         # Summaries by object, for this build only: pages share their articles and terms.
         self._summaries: dict[int, tuple[str, str]] = {}
@@ -274,47 +273,54 @@ class PageRenderer:
     def write_file(self, name, template, context, *args, **kwargs):
         if not name:
             return
-        key = None
+        key_of = None
         if _cacheable(kwargs):
-            named = self._named_terms(kwargs["article"], context) if "article" in kwargs else ""
-            inputs = [part for item in sorted(kwargs.items(), key=lambda i: i[0]) for part in item]
-            key = self._key("page", name, template.name, self.code_key, named, args, *inputs)
+
+            def key_of():
+                article = kwargs.get("article")
+                named = self._named_terms(article, context) if article is not None else ""
+                inputs = [
+                    part for item in sorted(kwargs.items(), key=lambda i: i[0]) for part in item
+                ]
+                return self._key("page", name, template.name, self.code_key, named, args, *inputs)
+
         # The context itself, as Pelican's generators pass it: a copy per page would hold
         # the whole settings ten thousand times over until the pages are rendered.
-        self._collect("write_file", name, key, (name, template, context, *args), kwargs)
+        self.jobs.append((name, "write_file", key_of, (name, template, context, *args), kwargs))
 
     def write_feed(self, elements, context, path=None, *args, **kwargs):
         if not path:
             return
-        limit = self.writer.settings.get("FEED_MAX_ITEMS") or len(elements)
-        entries = [self._feed_entry(element) for element in elements[:limit]]
-        key = self._key("feed", path, self.code_key, args, sorted(kwargs.items()), entries)
-        # The context itself, not a copy: feed plugins keep lookups in it from feed to feed.
-        self._collect("write_feed", path, key, (elements, context, path, *args), kwargs)
 
-    def _collect(self, method, name, key, args, kwargs):
-        output = os.path.join(self.writer.output_path, name)
-        if key is not None:
-            self.current[name] = key
-            if self.previous.get(name) == key and os.path.exists(output):
-                self.skipped += 1
-                return
-        self.jobs.append((name, method, args, kwargs))
+        def key_of():
+            limit = self.writer.settings.get("FEED_MAX_ITEMS") or len(elements)
+            entries = [self._feed_entry(element) for element in elements[:limit]]
+            return self._key("feed", path, self.code_key, args, sorted(kwargs.items()), entries)
+
+        # The context itself, not a copy: feed plugins keep lookups in it from feed to feed.
+        self.jobs.append((path, "write_feed", key_of, (elements, context, path, *args), kwargs))
 
     def flush(self) -> None:
-        """Render every collected job, one process per core; raise if any of them failed."""
+        """Key and render every collected job, one process per core; raise if any failed.
+
+        Each process takes the keys of its own share and renders what changed; the keys come
+        back to this process through one small file per process, then make the cache.
+        """
         jobs, self.jobs = self.jobs, []
         buckets: list[list] = [[] for _ in range(min(self.workers, max(1, len(jobs) // 50)))]
         for job in jobs:
             buckets[zlib.crc32(job[0].encode()) % len(buckets)].append(job)
+        folder = Path(self.writer.output_path)
+        shards = [folder / f"{PAGE_CACHE_NAME}.{n}.part" for n in range(len(buckets))]
         children = []
         gc.freeze()  # the collector in a child would touch, and so copy, every page it shares
-        for bucket in buckets[1:]:
+        for bucket, shard in zip(buckets[1:], shards[1:], strict=True):
             pid = os.fork()
-            if pid == 0:  # the child renders its share and leaves without running any cleanup
+            if pid == 0:  # the child does its share and leaves without running any cleanup
                 code = 1
                 try:
-                    self._render(bucket, progress=False)
+                    keys, skipped = self._render(bucket, progress=False)
+                    shard.write_text(json.dumps({"keys": keys, "skipped": skipped}))
                     code = 0
                 except BaseException:
                     traceback.print_exc()
@@ -323,27 +329,41 @@ class PageRenderer:
             children.append(pid)
         failed = 0
         try:
-            self._render(buckets[0], progress=True)
+            keys, self.skipped = self._render(buckets[0], progress=True)
         finally:
             for pid in children:
                 _, status = os.waitpid(pid, 0)
                 failed += os.waitstatus_to_exitcode(status) != 0
             gc.unfreeze()
+        for shard in shards[1:]:
+            part = _load_json(shard)
+            keys.update(part.get("keys", {}))
+            self.skipped += part.get("skipped", 0)
+            shard.unlink(missing_ok=True)
         if failed:
             raise RuntimeError(f"{failed} rendering process(es) failed, see the errors above")
         if self.cache_path is not None:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.cache_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
+            tmp.write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
             os.replace(tmp, self.cache_path)
-        log.info("rendered %d files, %d unchanged ones skipped", len(jobs), self.skipped)
+        log.info("%d files, %d unchanged ones not rendered again", len(jobs), self.skipped)
 
-    def _render(self, jobs, progress: bool) -> None:
+    def _render(self, jobs, progress: bool) -> tuple[dict[str, str], int]:
+        """Render the jobs whose key changed; return every job's key and how many were skipped."""
+        keys, skipped = {}, 0
         bar = tqdm(
             jobs, desc="render", unit="file", leave=False, disable=None if progress else True
         )
-        for _, method, args, kwargs in bar:
+        for name, method, key_of, args, kwargs in bar:
+            if key_of is not None:
+                key = keys[name] = key_of()
+                output = os.path.join(self.writer.output_path, name)
+                if self.previous.get(name) == key and os.path.exists(output):
+                    skipped += 1
+                    continue
             getattr(self.writer, method)(*args, **kwargs)
+        return keys, skipped
 
     def _feed_entry(self, article) -> str:
         """What a feed shows of an article: its text, metadata, terms and link."""

@@ -123,7 +123,7 @@ def plugin_sources() -> set[Path]:
     the site through the content files it rewrites.
     """
     found: set[Path] = set()
-    todo = list((PACKAGE / "pelican").glob("*.py"))
+    todo = [Path(__file__).resolve(), *(PACKAGE / "pelican").glob("*.py")]  # and this module
     while todo:
         path = todo.pop()
         if path in found or not path.exists():

@@ -30,6 +30,7 @@ import yaml
 from newsdigest.article import Quote
 from newsdigest.tag_words import (
     CONNECTORS,
+    DATE_WORDS,
     FUNCTION_WORDS,
     GENERIC_WORDS,
     NAME_PARTICLES,
@@ -70,7 +71,10 @@ _SEQUENCE = re.compile(  # "al-" and "el-" before the first word: see _sequences
     rf"(?:(?:[ \t]+|-)(?:(?:{_PARTICLE}|of|for|and|the|on|to|&)[ \t]+)*(?:(?:al|el)-)?{_NAME_WORD})*"
 )
 
-_ROLES = "|".join(ROLE_NOUNS)
+# Occupations by their ending too: hydrologist, statistician, photographer, columnist.
+_ROLE_ENDINGS = r"[a-z]+(?:ologist|ician|grapher)|[a-z]{4,}ist"
+_ROLE_ENDING = re.compile(rf"(?:{_ROLE_ENDINGS})s?")
+_ROLES = "|".join(ROLE_NOUNS) + "|" + _ROLE_ENDINGS
 _ROLE_WORDS = {w.split()[-1] for w in ROLE_NOUNS}
 _ROLE_NOUN_SET = frozenset(ROLE_NOUNS)
 _ROLE_BEFORE = re.compile(
@@ -128,12 +132,17 @@ _ACRONYM_THEN_NAME = re.compile(
     r",\s+the\s+(?:[A-Z][\w-]*\s+)*(?:of\s+|and\s+|for\s+)*[A-Z][\w-]*"
     r"(?:\s+(?:of|and|for)\s+[A-Z][\w-]*)*\s*[,.]"
 )
-_ACRONYM_THEN_NOUN = re.compile(r",\s+the\s+(?:\S+-[a-z]+\s+)?[a-z]")
+_ACRONYM_THEN_NOUN = re.compile(r",\s+(?:the|a|an)\s+(?:\S+-[a-z]+\s+)?[a-z]")
 _ACRONYM_ORG_NOUN = re.compile(
-    r"\b(?:agency|authority|union|party|group|office|institute|regulator|operator|company)\b"
+    r"\b(?:agency|authority|union|party|group|office|institute|regulator|operator|company|"
+    r"association|federation|lobby|consultancy)\b"
 )
 _SHORT_ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]{1,8}")
 _AT_BEFORE = re.compile(r"\bat\s+$")
+_DIGIT = re.compile(r"\d")
+_ORG_LAST_WORDS = {suffix.split()[-1] for suffix in ORG_SUFFIXES}
+_BRACKETED = re.compile(r"\s*\(([^()\n]{2,40})\)")
+_PUBLISHED_IN = re.compile(r"\b(?:published in|journal)\s+(?:the\s+)?$", re.I)
 _POSSESSIVE_START = re.compile(r"^(?:[’']s\s+)")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _TITLE_WORD = re.compile(r"[^\W\d_][\w’'-]*")
@@ -142,7 +151,7 @@ _MARKDOWN_EMPHASIS = re.compile(r"(?<!\\)(\*\*|__|\*|`)")
 _MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")
 
 # Bump when a change to the rules below changes what articles are tagged with.
-RULES_VERSION = 2
+RULES_VERSION = 3
 HEADLINE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 DEMONYM_WEIGHT = 0.5  # a demonym is half a named mention (see vocab/README.md)
 
@@ -264,9 +273,7 @@ class Tagger:
         vocab, text = self.vocabulary, article.text
         mentions: list[_Mention] = []
         seen_full: set[str] = set()
-        for match in word_matches(vocab.actor_pattern, text, "_&@#"):
-            form_text = match.group()
-            start, end = match.span()
+        for start, end, form_text in _form_matches(vocab, text):
             for form in vocab.forms[form_text]:
                 actor = vocab.actors[form.actor]
                 if not self._counts(article, actor, form.mode, form_text, start, end, seen_full):
@@ -312,7 +319,9 @@ class Tagger:
             ):
                 return False
             # "Gulf of Mexico", "University of Washington": part of a longer name.
-            match = _OF_BEFORE.search(text, max(0, start - 40), start)
+            match = "of" in text[max(0, start - 8) : start] and _OF_BEFORE.search(
+                text, max(0, start - 40), start
+            )
             if match and match.group(1) not in OF_GOVERNMENT and match.group(1) not in TITLE_HEADS:
                 return False
             if single_word and not in_title_case and form_text.upper() != form_text:
@@ -342,9 +351,10 @@ class Tagger:
         found: list[_Mention] = []
         swallowed: set[int] = set()
         article.roles = {}
+        exactly_known = set(taken)
         for match_start, match_end in _sequences(text):
-            if article.in_headline(match_start):
-                continue  # every word of a Title Case headline is capitalised: no evidence there
+            if (match_start, match_end) in exactly_known:
+                continue
             word = text[match_start:match_end]
             if word in NOT_NAME:
                 continue  # a lone "The", "However", "Monday"
@@ -354,10 +364,16 @@ class Tagger:
                 and not _ORG_NEARBY.search(text, max(0, match_start - 22), match_end + 40)
             ):
                 continue  # a lone capitalised word is a new actor only with an organisation noun by it
+            if article.in_headline(match_start):
+                continue  # every word of a Title Case headline is capitalised: no evidence there
             first = bisect.bisect_left(taken, (match_start, 0))
             last = bisect.bisect_left(taken, (match_end, 0))
             inside = [m for (s, e), m in spans[first:last] if e <= match_end]
-            longer = inside and self._longer_organisation(text, match_start, match_end, inside)
+            longer = (
+                inside
+                and word.rsplit(None, 1)[-1].rstrip(".,") in _ORG_LAST_WORDS
+                and self._longer_organisation(text, match_start, match_end, inside)
+            )
             if longer:
                 found.append(longer)
                 swallowed.update(id(m) for m in inside)
@@ -401,6 +417,9 @@ class Tagger:
 
     def _classify(self, article: _Text, start: int, end: int) -> list[_Mention]:
         text = article.text
+        piece = text[start:end]
+        if piece in NOT_NAME or piece in TITLE_HEADS or piece.lower() in FUNCTION_WORDS:
+            return []  # a lone "The", "President", "and"
         words = _words(text, start, end)
         # "CDC's National Center ...": a possessive ends one name and starts another.
         for i, (word, _, word_end) in enumerate(words[:-1]):
@@ -425,7 +444,7 @@ class Tagger:
         # Drop leading words that cannot start a name ("The", "However", "Whatever", weekday
         # names, an ordinary word that starts the sentence), unless a role noun stands before
         # them ("spokesperson He Yadong").
-        after_role = words[0][0] in NOT_NAME and bool(_role_before(text, start))
+        after_role = len(words) > 1 and words[0][0] in NOT_NAME and bool(_role_before(text, start))
         if not after_role:
             while (
                 words
@@ -472,6 +491,8 @@ class Tagger:
                     article, words[i + 1][1], end
                 )
 
+        if _PUBLISHED_IN.search(text, max(0, start - 20), start):
+            return []  # "published in the Monthly Notices of ...": a publication
         # "Head of Platform Solutions for Ascom": an office, not an organisation.
         office = len(tokens) > 2 and tokens[0] in TITLE_HEADS and tokens[1] in ("of", "for")
         # An organisation: its last word says so, and some word in it is distinctive.
@@ -481,7 +502,9 @@ class Tagger:
             return []
         # "Conservative Party of Pierre Poilievre": an organisation, then something else.
         cuts = [
-            i for i, t in enumerate(tokens) if t in ("of", "for", "to") and 0 < i < len(tokens) - 1
+            i
+            for i, t in enumerate(tokens)
+            if t in ("of", "for", "to", "on") and 0 < i < len(tokens) - 1
         ]
         if cuts and _org_suffix(tokens[: cuts[0]]) and cuts[0] >= 2:
             tail = self._classify(article, words[cuts[0] + 1][1], end)
@@ -538,6 +561,7 @@ class Tagger:
             role = _apposition_role(text, end) or _role_before(text, start)
             if (
                 role
+                or (len(tokens) == 2 and self._of_a_state(text, start, end))
                 or _speech_next_to(text, start, end)
                 or _WHO_AFTER.match(text, end, end + 8)
                 or _surname_recurs(article, tokens[-1], start, end)
@@ -547,16 +571,36 @@ class Tagger:
                 return [_Mention(start, end, name, "person", 1.0)]
         return []
 
-    def _is_state_word(self, token: str) -> bool:
+    def _is_state_word(self, token: str, capitals: bool = True) -> bool:
+        """A state's name, demonym (or capital) on its own."""
         forms = self.vocabulary.forms.get(token)
-        return bool(forms) and any(self.vocabulary.actors[f.actor].kind == "state" for f in forms)
+        return bool(forms) and any(
+            self.vocabulary.actors[f.actor].kind == "state" and (capitals or f.mode != "capital")
+            for f in forms
+        )
+
+    def _of_a_state(self, text: str, start: int, end: int) -> bool:
+        """ "Ethiopia’s Mekonnen Abera", "Mekonnen Abera (Ethiopia)": how news and results name
+        athletes and officials by their country."""
+        before = _word_before(text, start)
+        if before.endswith(("’s", "'s")) and self._is_state_word(before[:-2], capitals=False):
+            return True
+        bracket = _BRACKETED.match(text, end, end + 40)
+        return bool(bracket) and self._is_state_word(bracket.group(1), capitals=False)
 
     def _distinctive(self, tokens: list[str]) -> bool:
-        for token in tokens:
-            if token in GENERIC_WORDS or token in ORG_SUFFIXES:
+        """Some word says which organisation this is: not only institutional words and state
+        names or demonyms ("Swedish Research Council", "National Research Foundation of South
+        Africa" are bodies of a state). A capital city does ("Seoul National University")."""
+        state_words = set()
+        for size in (3, 2):  # "South Africa", "United Arab Emirates"
+            for i in range(len(tokens) - size + 1):
+                if self._is_state_word(" ".join(tokens[i : i + size])):
+                    state_words.update(range(i, i + size))
+        for i, token in enumerate(tokens):
+            if token in GENERIC_WORDS or token in ORG_SUFFIXES or i in state_words:
                 continue
-            forms = self.vocabulary.forms.get(token)
-            if forms and any(self.vocabulary.actors[f.actor].kind == "state" for f in forms):
+            if self._is_state_word(token, capitals=False):
                 continue
             return True
         return False
@@ -647,13 +691,22 @@ class Tagger:
 
 def _quotes(article: _Text, mentions: list[_Mention], actors: set[str]) -> list[Quote]:
     text = article.text
+    # People named inside a quotation ("I congratulate Ms. Kowalczyk") are not who the text
+    # is about: he/she never goes to them.
+    found = list(_QUOTE.finditer(text))
+    starts = [q.start() for q in found]
+    narrative = []
+    for m in mentions:
+        i = bisect.bisect_left(starts, m.start) - 1
+        if i < 0 or found[i].end() <= m.start:
+            narrative.append(m)
     quotes: list[Quote] = []
     previous: tuple[int, str] | None = None  # (end of the last attributed quote, its speaker)
-    for match in _QUOTE.finditer(text):
+    for match in found:
         inner = (match.group(1) or match.group(2)).strip()
         if len(inner.split()) < 2 or match.start() < article.title_end:
             continue
-        speaker = _speaker(article, match.start(), match.end(), mentions)
+        speaker = _speaker(article, match.start(), match.end(), mentions, narrative)
         if speaker is None and previous and _same_paragraph(text, previous[0], match.start()):
             between = text[previous[0] : match.start()]
             if len(between) < 160 and not any(
@@ -669,18 +722,24 @@ def _quotes(article: _Text, mentions: list[_Mention], actors: set[str]) -> list[
     return quotes
 
 
-def _speaker(article: _Text, start: int, end: int, mentions: list[_Mention]) -> str | None:
+def _speaker(
+    article: _Text, start: int, end: int, mentions: list[_Mention], narrative: list[_Mention]
+) -> str | None:
     text = article.text
     after = text[end : end + 200]
     sentence_end = article.sentence_end_at(end)
     # "...," he said.
     pronoun = _PRONOUN_ATTRIBUTION_AFTER.match(after)
     if pronoun:
-        return _resolve_pronoun(article, start, pronoun.group(1).lower(), mentions)
+        return _resolve_pronoun(article, start, pronoun.group(1).lower(), narrative)
     # "...," the company said.
     noun = _NOUN_ATTRIBUTION_AFTER.match(after)
     if noun:
         word = noun.group(1).lower()
+        if word.split()[-1] in _SPOKESPEOPLE:
+            body = _spokesperson_of(article, start, mentions)
+            if body:
+                return body
         kind = "organisation" if word in SPEAKING_BODIES else "person"
         earlier = [m for m in mentions if m.end <= start and m.kind == kind and m.weight >= 1]
         if earlier:
@@ -721,7 +780,28 @@ def _speaker(article: _Text, start: int, end: int, mentions: list[_Mention]) -> 
             return people[0].actor
         subject = _SUBJECT_PRONOUN.match(before)
         if subject:
-            return _resolve_pronoun(article, sentence_start, subject.group(1).lower(), mentions)
+            return _resolve_pronoun(article, sentence_start, subject.group(1).lower(), narrative)
+    return None
+
+
+_SPOKESPEOPLE = {"spokesperson", "spokesman", "spokeswoman"}
+
+
+def _spokesperson_of(article: _Text, position: int, mentions: list[_Mention]) -> str | None:
+    """The organisation of the last "<Organisation> spokesperson" before `position`, in the
+    same or the previous sentence: an unnamed spokesperson speaks for it."""
+    index = article.sentence_index(position)
+    since = article.sentence_starts[max(0, index - 1)]
+    text = article.text
+    for m in reversed(mentions):
+        if m.start < since:
+            break
+        if m.end <= position and m.kind == "organisation" and m.weight >= 1:
+            after = _word_after(text, m.end).lower()
+            if after in _SPOKESPEOPLE or text[m.end : m.end + 14].lower().startswith(
+                ("’s spokes", "'s spokes")
+            ):
+                return m.actor
     return None
 
 
@@ -768,9 +848,17 @@ class _Text:
         self.title_case = bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
         self.sentence_starts = _sentence_starts(self.text)
         self.roles: dict[str, str | None] = {}
-        # Words the article also writes in lower case are ordinary words, not names.
-        self.lower_words = set(_LOWER_WORD.findall(self.text))
+        self._lower_case: dict[str, bool] = {}
         self.headline_lines = _headline_lines(self.text, self.title_end + 2)
+
+    def writes_in_lower_case(self, word: str) -> bool:
+        """Whether the article also writes `word` in lower case: then, capitalised, it is an
+        ordinary word at the start of a sentence, not a name."""
+        lower = word.lower()
+        known = self._lower_case.get(lower)
+        if known is None:
+            known = self._lower_case[lower] = next(_alone(self.text, lower), None) is not None
+        return known
 
     def in_headline(self, position: int) -> bool:
         """In the headline or in a Title Case line of the body (a related headline, a heading)."""
@@ -794,9 +882,6 @@ class _Text:
 
 
 _LINE = re.compile(r"[^\n]+")
-# Also pieces after a capital or a hyphen ("McDonald", "Ha-eun"): harmless, and much faster
-# than a look-behind.
-_LOWER_WORD = re.compile(r"[a-z][a-z’'-]*")
 
 
 def _headline_lines(text: str, start: int) -> list[tuple[int, int]]:
@@ -811,6 +896,30 @@ def _headline_lines(text: str, start: int) -> list[tuple[int, int]]:
         if len(long_words) >= 3 and all(w[0].isupper() for w in long_words):
             spans.append(line.span())
     return spans
+
+
+def _form_matches(vocab: Vocabulary, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, form) of every actor name, alias, surname, demonym or capital in `text`,
+    longest first where two overlap."""
+    found = [
+        (m.start(), m.end(), m.group()) for m in word_matches(vocab.actor_pattern, text, "_&@#")
+    ]
+    extra = []
+    for form in vocab.lowercase_forms:
+        at = text.find(form)
+        while at >= 0:
+            end = at + len(form)
+            before_ok = at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_&@#")
+            if before_ok and (end == len(text) or not (text[end].isalnum() or text[end] in "_&")):
+                extra.append((at, end, form))
+            at = text.find(form, at + 1)
+    if not extra:
+        return found
+    merged: list[tuple[int, int, str]] = []
+    for match in sorted(found + extra, key=lambda m: (m[0], -m[1])):
+        if not merged or match[0] >= merged[-1][1]:
+            merged.append(match)
+    return merged
 
 
 def _sequences(text: str):
@@ -835,10 +944,10 @@ def _sentence_starts(text: str) -> list[int]:
     unless the full stop ends an abbreviation (Mr., U.S.); and at every paragraph."""
     starts = [0]
     for match in _SENTENCE_BREAK.finditer(text):
-        end_of_sentence = match.start() + 1
-        head = text[max(0, end_of_sentence - 8) : end_of_sentence]
-        if not _ABBREVIATION_END.search(head):
-            starts.append(match.end())
+        stop = match.start()
+        if text[stop] == "." and _ABBREVIATION_END.search(text[max(0, stop - 7) : stop + 1]):
+            continue
+        starts.append(match.end())
     starts.extend(match.end() for match in _PARAGRAPH_BREAK.finditer(text))
     return sorted(set(starts))
 
@@ -967,11 +1076,19 @@ def _role_before(text: str, start: int) -> str | None:
     head = text[max(0, start - 80) : start]
     tail_words = head.rstrip(", ").rsplit(None, 5)[-5:]
     if not any(
-        w.lower().rstrip("s,") in _ROLE_WORDS or w.lower().rstrip(",") in _ROLE_WORDS
+        w.lower().rstrip("s,") in _ROLE_WORDS
+        or w.lower().rstrip(",") in _ROLE_WORDS
+        or _ROLE_ENDING.fullmatch(w.rstrip(","))
         for w in tail_words
     ):
         return None
-    match = _ROLE_BEFORE.search(head)
+    cut = len(head)
+    for _ in range(10):  # the role is at most ten words long: search only those
+        cut = head.rfind(" ", 0, cut - 1)
+        if cut <= 0:
+            cut = 0
+            break
+    match = _ROLE_BEFORE.search(head, cut)
     if match:
         words = match.group(1).split()
         while len(words) > 1 and (words[0].endswith("ed") or words[0] in _SPEECH_VERB_SET):
@@ -1002,14 +1119,15 @@ def _acronym_definition(text: str, start: int, end: int, tokens: list[str]) -> s
 _ORG_NOUNS = "|".join(ORG_NOUNS)
 _ORG_NEARBY = re.compile(rf"\b(?:{_ORG_NOUNS})\b")
 _ORG_APPOSITION = re.compile(
-    rf",\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}(?:{_ORG_NOUNS})(?:\s+(?:of|for)\s+[^,.;]+)?[,.;]"
+    rf",\s+(?:the|a|an|[A-Z][\w.-]*[’']s)\s+(?:[\w-]+\s+){{0,3}}(?:{_ORG_NOUNS})(?:\s+(?:of|for)\s+[^,.;]+)?[,.;]"
 )
 _ORG_NOUN_AFTER = re.compile(rf"\s+(?:{_ORG_NOUNS})\b")
 _ORG_NOUN_BEFORE = re.compile(rf"\b(?:{_ORG_NOUNS}),?\s+$")
 
 
 def _trim(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    while words and words[-1][0].lower() in CONNECTORS:
+    """Without connectors and dates at the end ("Blossom Music Center on July")."""
+    while words and (words[-1][0].lower() in CONNECTORS or words[-1][0].rstrip(".,") in DATE_WORDS):
         words = words[:-1]
     return words
 
@@ -1039,9 +1157,30 @@ def _organisation_by_context(text: str, start: int, end: int, tokens: list[str])
     if _ORG_APPOSITION.match(text, end, end + 80):
         return name
     single = len(tokens) == 1 and _SHORT_ACRONYM.fullmatch(tokens[0])
-    if single and _AT_BEFORE.search(text, max(0, start - 4), start):
+    if (
+        single
+        and not _DIGIT.search(name)  # "at COP29", "at the G20": meetings
+        and _AT_BEFORE.search(text, max(0, start - 4), start)
+    ):
         return name
+    if (single or len(tokens) >= 2) and _role_at_before(text, start):
+        return name  # "analysts at Northwind Research", "an economist with Capital Economics"
     return None
+
+
+def _role_at_before(text: str, start: int) -> bool:
+    """ "analysts at", "an economist with the": people who work at what follows."""
+    head = text[max(0, start - 40) : start].lower().split()
+    if head and head[-1] == "the":
+        head.pop()
+    if len(head) < 2 or head[-1] not in ("at", "with"):
+        return False
+    role = head[-2].rstrip(",")
+    return (
+        role in _ROLE_WORDS
+        or role.removesuffix("s") in _ROLE_WORDS
+        or bool(_ROLE_ENDING.fullmatch(role))
+    )
 
 
 def _ordinary_sentence_start(article: _Text, word: str, start: int) -> bool:
@@ -1050,7 +1189,7 @@ def _ordinary_sentence_start(article: _Text, word: str, start: int) -> bool:
     if not _sentence_start(article.text, start):
         return False
     word = word.rstrip(".,’'")
-    return word.lower() in article.lower_words or (
+    return article.writes_in_lower_case(word) or (
         len(word) > 5 and word.endswith(("ing", "ly")) and word[1:].islower()
     )
 
@@ -1060,11 +1199,13 @@ def _surname_recurs(article: _Text, surname: str, start: int, end: int) -> bool:
     Not when the article also writes it in lower case: then it is an ordinary word."""
     text = article.text
     surname = surname.rstrip(".,’'")
-    if len(surname) < 3 or surname.lower() in article.lower_words:
+    if len(surname) < 3 or article.writes_in_lower_case(surname):
         return False
     for at in _alone(text, surname):
         if at >= end or at + len(surname) <= start:
             before = _word_before(text, at)
+            if before.lower() in ("the", "a", "an"):
+                return False  # "the Statehouse": a thing, not a person's surname
             if not _is_capitalised(before) or _sentence_start(text, at) or before in TITLE_HEADS:
                 return True
     return False

@@ -56,7 +56,7 @@ ROLE_NOUNS = _phrases(
     farmer|worker|driver|pilot|actor|actress|singer|artist|writer|historian|scholar|
     fellow|coordinator|administrator|vice-president|vice president|treasurer|auditor|
     inspector|agent|detective|consultant|specialist|lecturer|dean|principal|planetary
-    scientist|employee
+    scientist|employee|runner|athlete|sprinter|swimmer|rider|boxer|golfer|jockey|skier|councillor|councilor
     """
 )
 
@@ -69,7 +69,7 @@ SPEECH_VERBS = _phrases(
     remarked|replied|replies|asked|asks|urged|urges|continued|conceded|acknowledged|
     claimed|claims|announced|announces|posted|tweeted|recalled|admitted|stressed|
     emphasised|emphasized|suggested|predicted|promised|vowed|pledged|concluded|agreed|
-    countered|responded|commented|observed|joked
+    countered|responded|commented|observed|joked|described
     """
 )
 
@@ -90,7 +90,7 @@ ORG_SUFFIXES = frozenset(
     Pharmaceuticals|plc|PLC|Police|Post|Program|Programme|Project|Radio|Railways|
     Reserve|SA|School|Securities|Senate|Service|Services|Shelter|Society|Solutions|
     Steel|Systems|Technologies|Telecom|Telegraph|Television|Times|Tribunal|Tribune|
-    Trust|TV|Union|University|Watch|Without Borders
+    Trust|TV|Union|University|Watch|Without Borders|Studio|Studios
     """
     )
 )
@@ -214,7 +214,7 @@ ORG_NOUNS = _phrases(
     """
     agency|authority|institute|broadcaster|regulator|operator|union|party|company|firm|
     group|bank|newspaper|daily|outlet|channel|network|office|ministry|movement|
-    alliance|coalition
+    alliance|coalition|association|lobby|consultancy
     """
 )
 
@@ -232,5 +232,14 @@ SPEAKING_BODIES = _words(
     """
     company firm group bank agency ministry organisation organization court government union
     party club team
+    """
+)
+
+
+# Weekdays and months: a name never ends with one ("Blossom Music Center on July").
+DATE_WORDS = _words(
+    """
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+    June July August September October November December
     """
 )

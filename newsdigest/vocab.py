@@ -62,9 +62,12 @@ class Vocabulary:
     scoring: dict[str, float]
     fingerprint: str
     forms: dict[str, list[Form]]
-    # Starts with the first letter of a name, not with a look-behind, so that the regex engine
-    # skips ahead to capital letters; callers keep the matches that start a word (`word_matches`).
+    # The forms that start with a capital letter, as one pattern that starts with that letter,
+    # not with a look-behind, so that the regex engine skips ahead to capitals; callers keep the
+    # matches that start a word (`word_matches`). The few other forms (von der Leyen, dpa) are
+    # found one by one (`lowercase_forms`).
     actor_pattern: re.Pattern[str]
+    lowercase_forms: tuple[str, ...]
     term_pattern: re.Pattern[str]
     term_topics: dict[str, list[tuple[Topic, float]]]  # term (without *) -> topics
     term_weights: dict[str, list[tuple[str, float]]]  # term -> (topic name, weight), each once
@@ -108,7 +111,10 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
         scoring=scoring,
         fingerprint=digest.hexdigest(),
         forms=forms,
-        actor_pattern=re.compile(r"(?:" + trie_pattern(forms) + r")(?![\w&])"),
+        actor_pattern=re.compile(
+            r"(?:" + trie_pattern(f for f in forms if not f[0].islower()) + r")(?![\w&])"
+        ),
+        lowercase_forms=tuple(f for f in forms if f[0].islower()),
         term_pattern=re.compile(
             r"(?<![\w&])(?:" + trie_pattern(term_topics, wildcards=wildcard_terms) + r")(?![\w&])"
         ),
@@ -220,6 +226,7 @@ def _states(overrides: dict) -> list[Actor]:
         common = getattr(country, "common_name", None)
         name = extra.get("name") or common or country.name
         aliases = [country.name, getattr(country, "official_name", None), common]
+        aliases = [a.removeprefix("the ") if a else a for a in aliases]  # the State of Eritrea
         aliases += list(extra.get("aliases") or [])
         aliases = tuple(dict.fromkeys(a for a in aliases if a and a != name and "," not in a))
         states.append(

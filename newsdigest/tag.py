@@ -40,6 +40,7 @@ from newsdigest.tag_words import (
     OF_GOVERNMENT,
     ORG_NOUNS,
     ORG_SUFFIXES,
+    PLACE_NAME_STARTS,
     PLACE_PREPOSITIONS,
     ROLE_NOUNS,
     SPEAKING_BODIES,
@@ -74,7 +75,7 @@ _SEQUENCE = re.compile(  # "al-" and "el-" before the first word: see _sequences
 # Occupations by their ending too: hydrologist, statistician, photographer, columnist.
 _ROLE_ENDINGS = r"[a-z]+(?:ologist|ician|grapher)|[a-z]{4,}ist"
 _ROLE_ENDING = re.compile(rf"(?:{_ROLE_ENDINGS})s?")
-_ROLES = "|".join(ROLE_NOUNS) + "|" + _ROLE_ENDINGS
+_ROLES = "|".join(ROLE_NOUNS) + "|(?-i:" + _ROLE_ENDINGS + ")"  # endings in lower case only
 _ROLE_WORDS = {w.split()[-1] for w in ROLE_NOUNS}
 _ROLE_NOUN_SET = frozenset(ROLE_NOUNS)
 _ROLE_BEFORE = re.compile(
@@ -140,6 +141,10 @@ _ACRONYM_ORG_NOUN = re.compile(
 _SHORT_ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]{1,8}")
 _AT_BEFORE = re.compile(r"\bat\s+$")
 _DIGIT = re.compile(r"\d")
+_ADJECTIVE_ENDINGS = ("ist", "ian", "ese", "ic", "ican")
+# A lower-case word after a sentence's first word: its verb, unless a modal (things "will").
+_VERB_AFTER_SUBJECT = re.compile(r"\s+(?!(?:will|would|could|can|may|might|should|must)\b)[a-z]")
+_PERSON_AFTER_SURNAME = re.compile(r"[’']s\s|,\s+(?:who\s|an?\s|\d)")
 _ORG_LAST_WORDS = {suffix.split()[-1] for suffix in ORG_SUFFIXES}
 _BRACKETED = re.compile(r"\s*\(([^()\n]{2,40})\)")
 _PUBLISHED_IN = re.compile(r"\b(?:published in|journal)\s+(?:the\s+)?$", re.I)
@@ -352,7 +357,9 @@ class Tagger:
         swallowed: set[int] = set()
         article.roles = {}
         exactly_known = set(taken)
-        for match_start, match_end in _sequences(text):
+        runs = list(_sequences(text))
+        article.runs = {text[s:e] for s, e in runs}  # every run of capitalised words
+        for match_start, match_end in runs:
             if (match_start, match_end) in exactly_known:
                 continue
             word = text[match_start:match_end]
@@ -421,9 +428,13 @@ class Tagger:
         if piece in NOT_NAME or piece in TITLE_HEADS or piece.lower() in FUNCTION_WORDS:
             return []  # a lone "The", "President", "and"
         words = _words(text, start, end)
-        # "CDC's National Center ...": a possessive ends one name and starts another.
+        # "CDC's National Center ...": a possessive ends one name and starts another, unless
+        # it is a generic word inside a name ("People’s Liberation Army").
         for i, (word, _, word_end) in enumerate(words[:-1]):
-            if word.endswith(("'s", "’s", "s'", "s’")):
+            if (
+                word.endswith(("'s", "’s", "s'", "s’"))
+                and word.replace("’", "'") not in GENERIC_WORDS
+            ):
                 owner_end = word_end - (2 if word.endswith(("'s", "’s")) else 1)
                 return self._classify(article, start, owner_end) + self._classify(
                     article, words[i + 1][1], end
@@ -463,6 +474,9 @@ class Tagger:
             return []
         start, end = words[0][1], words[-1][2]
         tokens = [w for w, _, _ in words]
+        shouted = [t for t in tokens if len(t) > 2 and t.isupper()]
+        if len(shouted) >= 2 and max(map(len, shouted)) >= 6:
+            return []  # "SAN FRANCISCO": a dateline or shouting, not a name
         if tokens[-1].rstrip(".,") in NOT_ACTOR_ENDINGS or (
             len(tokens) == 1 and tokens[0] in CURRENCY_CODES
         ):
@@ -480,12 +494,14 @@ class Tagger:
                     article, words[cut + 1][1], end
                 )
         # "Federation of Korean Industries and Keidanren", "SBI and ICICI Bank", "the X Council
-        # and the Y Council": two names joined by "and".
+        # and the Y Council", "Gannett and GateHouse Media" when Gannett stands alone elsewhere:
+        # two names joined by "and".
         for i, token in enumerate(tokens[1:-1], start=1):
             if token in ("and", "&") and (
                 tokens[i + 1] == "the"
                 or _org_suffix(tokens[:i])
                 or (len(tokens[i - 1]) > 1 and tokens[i - 1].isupper())
+                or (token == "and" and " ".join(tokens[:i]) in article.runs)
             ):
                 return self._classify(article, start, words[i - 1][2]) + self._classify(
                     article, words[i + 1][1], end
@@ -520,6 +536,8 @@ class Tagger:
             ):
                 return [_Mention(start, end, " ".join(tokens), "organisation", 1.0)]
         organisation = _organisation_by_context(text, start, end, tokens)
+        if organisation and " " not in organisation and organisation.endswith(_ADJECTIVE_ENDINGS):
+            organisation = None  # "the Communist party": an adjective, not the party's name
         if organisation and self._distinctive(organisation.split()):
             return [_Mention(start, end, organisation, "organisation", 1.0)]
 
@@ -558,7 +576,7 @@ class Tagger:
             and all(_name_like(t) for t in tokens[1 if after_role else 0 :])
             and self._is_person_name(name)
         ):
-            role = _apposition_role(text, end) or _role_before(text, start)
+            role = _role_text(_apposition_role(text, end) or _role_before(text, start))
             if (
                 role
                 or (len(tokens) == 2 and self._of_a_state(text, start, end))
@@ -610,6 +628,8 @@ class Tagger:
         words = name.split()
         if any(w in GENERIC_WORDS or w in ORG_SUFFIXES for w in words if w[:1].isupper()):
             return False
+        if words[0] in PLACE_NAME_STARTS:
+            return False  # St. Louis, San Diego, Fort Worth
         for i, word in enumerate(words):
             for form in self.vocabulary.forms.get(word, []):
                 kind = self.vocabulary.actors[form.actor].kind
@@ -848,6 +868,7 @@ class _Text:
         self.title_case = bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
         self.sentence_starts = _sentence_starts(self.text)
         self.roles: dict[str, str | None] = {}
+        self.runs: set[str] = set()
         self._lower_case: dict[str, bool] = {}
         self.headline_lines = _headline_lines(self.text, self.title_end + 2)
 
@@ -1195,19 +1216,33 @@ def _ordinary_sentence_start(article: _Text, word: str, start: int) -> bool:
 
 
 def _surname_recurs(article: _Text, surname: str, start: int, end: int) -> bool:
-    """The last name also appears on its own: news style for a person named in full once.
-    Not when the article also writes it in lower case: then it is an ordinary word."""
+    """The last name also appears on its own, the way news refers to a person named in full
+    once: saying something ("Rotich said", "said Kowalczyk"), with a title ("Ms Kowalczyk"),
+    a possessive, an age or "who", or as the subject that starts a sentence ("Lawan raised
+    the motion"). Products and places recur too ("Clipper will orbit", "Switch Lite"), but
+    rarely like that. Never when the article also writes the word in lower case or after an
+    article ("the Statehouse"): then it is a thing."""
     text = article.text
     surname = surname.rstrip(".,’'")
     if len(surname) < 3 or article.writes_in_lower_case(surname):
         return False
     for at in _alone(text, surname):
-        if at >= end or at + len(surname) <= start:
-            before = _word_before(text, at)
-            if before.lower() in ("the", "a", "an"):
-                return False  # "the Statehouse": a thing, not a person's surname
-            if not _is_capitalised(before) or _sentence_start(text, at) or before in TITLE_HEADS:
-                return True
+        after = at + len(surname)
+        if start <= at < end:
+            continue
+        before = _word_before(text, at)
+        if before.lower() in ("the", "a", "an"):
+            return False
+        if _is_capitalised(before) and before not in TITLE_HEADS and not _sentence_start(text, at):
+            continue  # part of another name ("San Francisco’s")
+        if (
+            before in TITLE_HEADS
+            or _SPEECH_AFTER_NAME.match(text, after, after + 30)
+            or _SPEECH_BEFORE_NAME.search(text, max(0, at - 20), at)
+            or _PERSON_AFTER_SURNAME.match(text, after, after + 8)
+            or (_sentence_start(text, at) and _VERB_AFTER_SUBJECT.match(text, after, after + 20))
+        ):
+            return True
     return False
 
 
@@ -1231,7 +1266,20 @@ def _role_text(role: str | None) -> str | None:
     if not role:
         return None
     role = _POSSESSIVE_START.sub("", role).strip(" ,")
-    return role or None
+    words = role.split()
+    while len(words) > 1 and words[0] in (
+        "and",
+        "or",
+        "but",
+        "for",
+        "by",
+        "with",
+        "to",
+        "of",
+        "as",
+    ):
+        words = words[1:]  # "and president", "for economist"
+    return " ".join(words) or None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ SPEECH_VERBS = _phrases(
     remarked|replied|replies|asked|asks|urged|urges|continued|conceded|acknowledged|
     claimed|claims|announced|announces|posted|tweeted|recalled|admitted|stressed|
     emphasised|emphasized|suggested|predicted|promised|vowed|pledged|concluded|agreed|
-    countered|responded|commented|observed|joked|described
+    countered|responded|commented|observed|joked|described|reported
     """
 )
 
@@ -90,7 +90,7 @@ ORG_SUFFIXES = frozenset(
     Pharmaceuticals|plc|PLC|Police|Post|Program|Programme|Project|Radio|Railways|
     Reserve|SA|School|Securities|Senate|Service|Services|Shelter|Society|Solutions|
     Steel|Systems|Technologies|Telecom|Telegraph|Television|Times|Tribunal|Tribune|
-    Trust|TV|Union|University|Watch|Without Borders|Studio|Studios
+    Trust|TV|Union|University|Watch|Without Borders|Studio|Studios|Daily
     """
     )
 )
@@ -102,7 +102,7 @@ NOT_ACTOR_ENDINGS = _words(
     Accord Act Agreement Airport Avenue Award Awards Bay Bill Bridge Canal Championship
     Championships Coast Composite Conference Cup Desert Festival Games Gulf Index Island Islands
     Lake Marathon Max Mini Mountain Mountains Ocean Olympics Open Park Peninsula Plus Port Prize
-    Pro Province Region River Road Sea Square Station Strait Street Summit Treaty Valley
+    Pro Province Region River Road Sea Square Station Strait Street Summit Treaty Valley Day
     """
 )
 
@@ -242,4 +242,10 @@ DATE_WORDS = _words(
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
     June July August September October November December
     """
+)
+
+
+# First words of place names: a name starting with one is not a person.
+PLACE_NAME_STARTS = _words(
+    "St St. Saint Sainte San Santa Fort Mount Mt. Lake Port Cape Los Las Puerto"
 )

@@ -395,3 +395,35 @@ def test_state_bodies_journals_meetings_and_things_are_not_new_actors(tagger):
         "Teachers surrounded the Indiana Statehouse on Tuesday and then entered the Statehouse.",
     )
     assert names == {"Yoon Ha-eun", "Seoul National University"}, names
+
+
+def test_a_surname_recurs_the_way_people_are_named(tagger):
+    names = candidate_names(
+        tagger,
+        "NASA is developing a mission called Europa Clipper, which is scheduled to launch in "
+        "2024. Clipper will orbit Jupiter. The smaller Nintendo Switch gives up the dock; the "
+        "Switch still sells.\n\nSelf-made millionaire Grant Sabatier suggests saving early. "
+        "Sabatier shares the formula in his book. Teachers surrounded the Statehouse in San "
+        "Francisco. San Francisco’s mayor spoke.",
+    )
+    assert names == {"Grant Sabatier"}, names
+
+
+def test_joined_names_datelines_places_and_adjectives(tagger):
+    tags = tagger.tag(
+        "Newspapers",
+        "SAN FRANCISCO — Gannett and GateHouse Media agreed to merge, Gannett said. The People’s "
+        "Liberation Army paraded, and the People’s Daily, the mouthpiece of the Communist party, "
+        "praised it. Oskar Sundqvist scored to lead St. Louis past Tampa Bay, while sales on "
+        "Singles Day rose, said Mike Siever, chairman and president of the group.",
+    )
+    candidates = {c.name: c for c in tags.candidates}
+    assert set(candidates) == {
+        "GateHouse Media",
+        "People’s Liberation Army",
+        "People’s Daily",
+        "Mike Siever",
+    }, candidates
+    assert candidates["Mike Siever"].role == "chairman and president of the group"
+    role = tagger.tag("Awards", "Rafael Duarte, and president of the club, said so.").candidates
+    assert role[0].role == "president of the club"

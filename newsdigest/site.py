@@ -256,6 +256,10 @@ class _ArticlesGenerator(ArticlesGenerator):
             super().generate_authors(write)
 
 
+# Pelican names its content cache after the generator class: the same file as Pelican's own.
+_ArticlesGenerator.__name__ = _ArticlesGenerator.__qualname__ = ArticlesGenerator.__name__
+
+
 def _flush_pages(pelican) -> None:
     """Render the collected pages once every generator has asked for its own."""
     renderer = getattr(pelican, "page_renderer", None)

@@ -502,6 +502,7 @@ class Tagger:
                 or _org_suffix(tokens[:i])
                 or (len(tokens[i - 1]) > 1 and tokens[i - 1].isupper())
                 or (token == "and" and " ".join(tokens[:i]) in article.runs)
+                or (token == "and" and self._two_people(tokens[:i], tokens[i + 1 :]))
             ):
                 return self._classify(article, start, words[i - 1][2]) + self._classify(
                     article, words[i + 1][1], end
@@ -543,14 +544,19 @@ class Tagger:
 
         # A person after a role title: "Deputy Foreign Minister Alexander Grushko".
         heads = [i for i, t in enumerate(tokens) if t in TITLE_HEADS or _is_role_word(t)]
+        if heads and (heads[-1] == len(tokens) - 1 or tokens[heads[-1] + 1] == "and"):
+            heads = []  # "Stephen King", "Kevin King and ...": a surname, not a title
         if heads:
             last = heads[-1]
             name_words = words[last + 1 :]
             links = [i for i, w in enumerate(name_words) if w[0].lower() in CONNECTORS]
             if links:  # "Minister for Foreign Affairs Jane Doe"
                 name_words = name_words[links[-1] + 1 :]
-            while name_words and name_words[0][0] in GENERIC_WORDS:
-                name_words = name_words[1:]
+            while name_words and (
+                name_words[0][0] in GENERIC_WORDS
+                or (len(name_words) > 2 and self._is_state_word(name_words[0][0]))
+            ):
+                name_words = name_words[1:]  # "Foreign Minister Spanish ...", "Australian"
             core = [w for w in name_words if w[0].lower() not in NAME_PARTICLES]
             if len(core) > 3:
                 name_words = name_words[-2:]
@@ -573,7 +579,8 @@ class Tagger:
         name = " ".join(tokens)
         if (
             2 <= len(tokens) <= 4
-            and all(_name_like(t) for t in tokens[1 if after_role else 0 :])
+            and all(_name_like(t) for t in tokens[1 if after_role else 0 : -1])
+            and (_name_like(tokens[-1]) or tokens[-1] in TITLE_HEADS)  # Stephen King
             and self._is_person_name(name)
         ):
             role = _role_text(_apposition_role(text, end) or _role_before(text, start))
@@ -595,6 +602,15 @@ class Tagger:
         return bool(forms) and any(
             self.vocabulary.actors[f.actor].kind == "state" and (capitals or f.mode != "capital")
             for f in forms
+        )
+
+    def _two_people(self, left: list[str], right: list[str]) -> bool:
+        """ "American Kevin King and Australian Timothy Weeks": each side a name of its own."""
+        return all(
+            2 <= len(side) <= 4
+            and all(t[:1].isupper() and t not in NOT_NAME for t in side)
+            and self._is_person_name(" ".join(side[1:] if self._is_state_word(side[0]) else side))
+            for side in (left, right)
         )
 
     def _of_a_state(self, text: str, start: int, end: int) -> bool:

@@ -427,3 +427,12 @@ def test_joined_names_datelines_places_and_adjectives(tagger):
     assert candidates["Mike Siever"].role == "chairman and president of the group"
     role = tagger.tag("Awards", "Rafael Duarte, and president of the club, said so.").candidates
     assert role[0].role == "president of the club"
+
+
+def test_two_people_joined_and_a_surname_that_is_a_title(tagger):
+    names = candidate_names(
+        tagger,
+        "American Kevin King and Australian Timothy Weeks, both professors, were freed. Weeks "
+        "said he was happy. King said he was tired. Stephen King, who wrote the novel, agreed.",
+    )
+    assert names == {"Kevin King", "Timothy Weeks", "Stephen King"}, names

@@ -998,10 +998,29 @@ def _plain(markdown: str) -> str:
     text = markdown or ""
     if "](" in text:
         text = _LINK.sub(r"\1", text)
+    if "\n>" in text or text.startswith(">"):
+        text = _BLOCKQUOTE.sub(_attributed_quote, text)
     text = _MARKDOWN_LINE_START.sub("", text)
     if "*" in text or "_" in text or "`" in text:
         text = _MARKDOWN_EMPHASIS.sub("", text)
     return _MARKDOWN_ESCAPE.sub(r"\1", text) if "\\" in text else text
+
+
+_BLOCKQUOTE = re.compile(r"(?m)^(?:>[^\n]*(?:\n|$))+")
+_ATTRIBUTION = re.compile(r"[—–~-]*\s*([A-Z][^.!?;:\"“”]{2,80})")
+
+
+def _attributed_quote(block: re.Match) -> str:
+    """A pull quote with its speaker on the last line (`<blockquote><p>...</p><cite>Dr Helena
+    Marsh</cite>`, written `> ...` / `>` / `> Dr Helena Marsh`) as the sentence a reporter would
+    write: “...,” said Dr Helena Marsh."""
+    lines = [line[1:].strip() for line in block.group().splitlines()]
+    lines = [line for line in lines if line]
+    attribution = _ATTRIBUTION.fullmatch(lines[-1]) if len(lines) >= 2 else None
+    if not attribution or len(attribution.group(1).split()) > 8:
+        return block.group()
+    quote = " ".join(lines[:-1]).strip(' "“”')
+    return f"“{quote}” said {attribution.group(1).strip()}.\n"
 
 
 def _term_of(matched: str, vocab: Vocabulary) -> str | None:

@@ -436,3 +436,16 @@ def test_two_people_joined_and_a_surname_that_is_a_title(tagger):
         "said he was happy. King said he was tired. Stephen King, who wrote the novel, agreed.",
     )
     assert names == {"Kevin King", "Timothy Weeks", "Stephen King"}, names
+
+
+def test_a_pull_quote_with_its_speaker_below(tagger):
+    body = (
+        "Hospital admissions rose for a third week.\n\n"
+        "> We are not seeing anything unusual yet.\n>\n> Dr Helena Marsh\n\n"
+        "> A quote with no speaker\n> and a second line\n\n"
+        "Pharmacists said demand had been steady."
+    )
+    tags = tagger.tag("Vaccines", body)
+    assert [(q.speaker, q.text) for q in tags.quotes] == [
+        ("Helena Marsh", "We are not seeing anything unusual yet.")
+    ]

@@ -156,7 +156,7 @@ _MARKDOWN_EMPHASIS = re.compile(r"(?<!\\)(\*\*|__|\*|`)")
 _MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")
 
 # Bump when a change to the rules below changes what articles are tagged with.
-RULES_VERSION = 3
+RULES_VERSION = 4
 HEADLINE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 DEMONYM_WEIGHT = 0.5  # a demonym is half a named mention (see vocab/README.md)
 

@@ -20,8 +20,8 @@ def test_both_raw_formats_are_in_the_set():
 
 def test_wrong_labels_are_reported_as_misses_and_false_hits(tmp_path, capsys):
     (tmp_path / "articles").mkdir()
-    name = "s000_630b42074d3af39e.txt"
-    shutil.copy(EVAL_DIR / "articles" / name, tmp_path / "articles" / name)
+    name = "000_630b42074d3af39e.txt"
+    shutil.copy(EVAL_DIR.parent.parent / "seeds" / name, tmp_path / "articles" / name)
     (tmp_path / "labels.yaml").write_text(
         f"{name}:\n  topics: [sport]\n  actors: [Lionel Messi, Russia]\n"
         "  quotes:\n    - {speaker: Vladimir Putin, text: We need solid guarantees}\n"

@@ -12,13 +12,14 @@
 Listed in `PLUGINS` of pelican.conf.py as `newsdigest.pelican`.
 """
 
+from pelican import signals
+
 from newsdigest.pelican import editions, search, site_files, taxonomy
 from newsdigest.pelican.articles import prepare_articles
 from newsdigest.pelican.feeds import adjust_feed, index_articles
 from newsdigest.pelican.reader import add_reader, drop_disabled_markdown
 from newsdigest.pelican.related import add_neighbours, add_related
 from newsdigest.pelican.writer import cache_saved, discard_torn_cache, get_writer
-from pelican import signals
 
 
 def add_generators(pelican):

@@ -6,12 +6,12 @@ import re
 from html import escape
 
 from markupsafe import Markup
+from pelican.readers import BaseReader
 
 from newsdigest.clean import strip_tags
 from newsdigest.render import markdown_to_html
 from newsdigest.text import slugify
 from newsdigest.write import parse, printable, printable_values
-from pelican.readers import BaseReader
 
 # Values that are text, not HTML: escaped once here, so templates and feeds show them as written.
 TEXT_FIELDS = ("title", "summary")

@@ -17,9 +17,9 @@ import json
 from pathlib import Path
 
 from markupsafe import Markup
+from pelican.generators import Generator
 
 from newsdigest.write import write_if_changed
-from pelican.generators import Generator
 
 DEFAULTS = {
     "SEARCH_URL": "search/",

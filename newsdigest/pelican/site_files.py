@@ -12,8 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from newsdigest.write import write_if_changed
 from pelican.generators import Generator
+
+from newsdigest.write import write_if_changed
 
 SITEMAP_LIMIT = 50_000
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

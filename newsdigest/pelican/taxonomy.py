@@ -17,8 +17,9 @@ import logging
 from collections import Counter
 from operator import attrgetter
 
-from newsdigest.text import slugify
 from pelican.generators import Generator
+
+from newsdigest.text import slugify
 
 log = logging.getLogger(__name__)
 

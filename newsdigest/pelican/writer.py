@@ -13,8 +13,9 @@ import io
 import logging
 from pathlib import Path
 
-from newsdigest.write import remove_stale_temporaries, write_if_changed
 from pelican.writers import FileOverwriteFailedError, Writer
+
+from newsdigest.write import remove_stale_temporaries, write_if_changed
 
 log = logging.getLogger(__name__)
 

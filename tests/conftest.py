@@ -12,7 +12,9 @@ from newsdigest.ingest import ingest
 from newsdigest.site import build_site
 
 # Tests build preview sites: production settings from the caller's environment must not leak in.
-for _name in [n for n in os.environ if n.startswith("NEWSDIGEST_") and n != "NEWSDIGEST_EXTRACTION_DEV"]:
+for _name in [
+    n for n in os.environ if n.startswith("NEWSDIGEST_") and n != "NEWSDIGEST_EXTRACTION_DEV"
+]:
     del os.environ[_name]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -567,7 +567,9 @@ def test_cron_example_publishes_new_seeds_and_keeps_the_ledger_in_git(tmp_path):
     )
     # A new seed arrives: committed by a scraper to the repository.
     text = (SEEDS / FIRST[0]).read_text(encoding="utf-8")
-    arrived = "Harbour Authority Opens Night Ferry Route After Summer Trial\n" + text.split("\n", 1)[1]
+    arrived = (
+        "Harbour Authority Opens Night Ferry Route After Summer Trial\n" + text.split("\n", 1)[1]
+    )
     (editor / "seeds" / "arrived-today.txt").write_text(arrived, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDIGEST_")}
     env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"

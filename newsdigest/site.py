@@ -490,6 +490,13 @@ class PageRenderer:
             if level == LINK:
                 return self._identity(value)
             return self._article_summary(value, with_links=level == FULL)
+        if level == LINK and isinstance(value, dict | list | tuple):
+            try:  # one text per value, built by the C encoder
+                return json.dumps(
+                    value, ensure_ascii=False, check_circular=False, default=self._as_link
+                )
+            except (TypeError, ValueError):  # keys that are not text: the long way
+                pass
         inner = max(level, LISTING)  # only an article given on its own is taken in full
         if isinstance(value, list | tuple):
             return "[" + ",".join(self._summary(item, inner) for item in value) + "]"
@@ -509,6 +516,12 @@ class PageRenderer:
         if hasattr(value, "__dict__") or hasattr(value, "url"):
             return self._identity(value)
         return f"{type(value).__name__}:{value}"
+
+    def _as_link(self, value):
+        """How the JSON encoder writes what it does not know, inside an article (LINK)."""
+        if isinstance(value, set | frozenset):
+            return sorted(self._summary(item, LINK) for item in value)
+        return self._summary(value, LINK)
 
     def _identity(self, value) -> str:
         known = self._identities.get(id(value))

@@ -12,7 +12,7 @@ import pytest
 from newsdigest.tag import Tagger, accept, load_review_list, review, write_review_list
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "tests" / "eval" / "articles" / "s000_630b42074d3af39e.txt"
+SEED = ROOT / "seeds" / "000_630b42074d3af39e.txt"
 
 
 @pytest.fixture(scope="module")

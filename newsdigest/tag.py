@@ -48,6 +48,7 @@ from newsdigest.tag_words import (
     TITLE_HEADS,
     TITLE_PRONOUN,
 )
+from newsdigest.text import ABBREVIATION_END
 from newsdigest.vocab import (
     VOCAB_DIR,
     Actor,
@@ -106,10 +107,6 @@ _NOUN_ATTRIBUTION_AFTER = re.compile(
     re.I,
 )
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9" + _UPPER + "])")
-_ABBREVIATION_END = re.compile(
-    r"(?:\b[A-Z]|U\.S|U\.K|U\.N|E\.U|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|"
-    r"No|Inc|Ltd|Co|Corp|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
-)
 _VERB_WORD = re.compile(rf"\b{_VERB}\b", re.I)
 _VERB_OR_ACCORDING = re.compile(rf"\b{_VERB}\b|according to", re.I)
 _SUBJECT_PRONOUN = re.compile(r"\s*(he|she)\b", re.I)
@@ -982,7 +979,7 @@ def _sentence_starts(text: str) -> list[int]:
     starts = [0]
     for match in _SENTENCE_BREAK.finditer(text):
         stop = match.start()
-        if text[stop] == "." and _ABBREVIATION_END.search(text[max(0, stop - 7) : stop + 1]):
+        if text[stop] == "." and ABBREVIATION_END.search(text[max(0, stop - 7) : stop + 1]):
             continue
         starts.append(match.end())
     starts.extend(match.end() for match in _PARAGRAPH_BREAK.finditer(text))

@@ -12,9 +12,10 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
 # Line starts that would turn a paragraph into a heading, quote, list or rule.
 _BLOCK_START = re.compile(r"^(\s*)(#|>|[-+=]|\d{1,9}(?=[.)]))")
 
-_ABBREVIATIONS = re.compile(
-    r"\b(?:[A-Z]\.|U\.S|U\.K|U\.N|E\.U|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|No|"
-    r"Inc|Ltd|Co|Corp|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
+# A sentence that seems to end here but does not: an initial or a common abbreviation.
+ABBREVIATION_END = re.compile(
+    r"(?:\b[A-Z]|U\.S|U\.K|U\.N|E\.U|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|"
+    r"No|Inc|Ltd|Co|Corp|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$"
 )
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 SUMMARY_LIMIT = 300
@@ -37,7 +38,7 @@ def sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
         candidate = text[start : match.start()].rstrip("\"”’')]")
-        if _ABBREVIATIONS.search(candidate[-6:]):
+        if ABBREVIATION_END.search(candidate[-7:]):
             continue
         parts.append(text[start : match.start()].strip())
         start = match.end()

@@ -7,6 +7,9 @@ URL schemes an article needs, so nothing from a source can run script.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
@@ -58,6 +61,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+_IMG = re.compile(r"<img\b[^>]*>")
+_IMG_ATTRIBUTE = re.compile(r'\s(src|alt)="([^"]*)"')
 _OPTIONS = Options.CMARK_OPT_VALIDATE_UTF8
 
 
@@ -78,3 +83,19 @@ def sanitize(html: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+
+
+def link_remote_images(html: str) -> str:
+    """Replace each image from another host by a link to it, labelled with its description.
+
+    The HTML comes from the sanitiser, so attribute values are quoted and already escaped."""
+
+    def replace(match):
+        attributes = dict(_IMG_ATTRIBUTE.findall(match.group(0)))
+        src = attributes.get("src", "")
+        if not urlsplit(src).netloc:
+            return match.group(0)
+        label = attributes.get("alt") or "image"
+        return f'<a class="remote-image" href="{src}" rel="noopener nofollow">Image: {label}</a>'
+
+    return _IMG.sub(replace, html)

@@ -445,7 +445,8 @@ class PageRenderer:
             return known
         parts = [
             _identity(article),
-            hashlib.sha256(str(getattr(article, "_content", "")).encode()).hexdigest(),
+            getattr(article, "body_digest", None)
+            or hashlib.sha256(str(getattr(article, "_content", "")).encode()).hexdigest(),
             self._summary(getattr(article, "_summary", None), LINK),
             self._summary(article.metadata, LINK),
             self._summary([getattr(article, name, None) for name in ("topics", "actors")], LINK),

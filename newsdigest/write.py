@@ -150,12 +150,7 @@ def _same_in_libyaml(value: Any) -> bool:
 def parse(text: str) -> dict[str, Any]:
     """Fields of a Markdown document with YAML front matter (the body under `body`)."""
     text = printable(text.removeprefix("\ufeff"))
-    if not re.match(r"---[ \t]*\n", text):
-        raise FrontMatterError("no YAML front matter (the file must start with a --- line)")
-    closing = _CLOSING_LINE.search(text, 3)
-    if closing is None:
-        raise FrontMatterError("front matter is not closed by a --- line")
-    end = closing.start()
+    end, body_start = _front_matter_span(text)
     try:
         meta = _load_front_matter(text[3:end])
     except RecursionError:
@@ -168,8 +163,25 @@ def parse(text: str) -> dict[str, Any]:
         raise FrontMatterError("front matter is not a mapping of fields")
     if "body" in meta:
         raise FrontMatterError("front matter has a `body` field; the body goes below the --- line")
-    meta["body"] = text[closing.end() :].strip()
+    meta["body"] = text[body_start:].strip()
     return meta
+
+
+def parse_body(text: str) -> str:
+    """The body of a Markdown document with front matter, as `parse` gives it, without
+    reading the YAML: pages ask for it long after the front matter was read."""
+    text = printable(text.removeprefix("\ufeff"))
+    return text[_front_matter_span(text)[1] :].strip()
+
+
+def _front_matter_span(text: str) -> tuple[int, int]:
+    """Where the front matter ends and the body starts."""
+    if not re.match(r"---[ \t]*\n", text):
+        raise FrontMatterError("no YAML front matter (the file must start with a --- line)")
+    closing = _CLOSING_LINE.search(text, 3)
+    if closing is None:
+        raise FrontMatterError("front matter is not closed by a --- line")
+    return closing.start(), closing.end()
 
 
 def _load_front_matter(front: str) -> Any:

@@ -11,16 +11,19 @@ contained: they are invalid in HTML too, and one of them makes a feed unreadable
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from newsdigest.pelican.reader import LazyBody
+from newsdigest.render import link_remote_images
+
 WORDS_PER_MINUTE = 230
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TAG = re.compile(r"<[^>]*>")
-_IMG = re.compile(r"<img\b[^>]*>")
-_IMG_ATTRIBUTE = re.compile(r'\s(src|alt)="([^"]*)"')
+_WORD = re.compile(r"\w+")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -52,24 +55,12 @@ def language(value, default: str) -> str:
     return value if _LANG.match(value) else default
 
 
-def link_remote_images(html: str) -> str:
-    """Replace each image from another host by a link to it, labelled with its description.
-
-    The HTML comes from the sanitiser, so attribute values are quoted and already escaped."""
-
-    def replace(match):
-        attributes = dict(_IMG_ATTRIBUTE.findall(match.group(0)))
-        src = attributes.get("src", "")
-        if not urlsplit(src).netloc:
-            return match.group(0)
-        label = attributes.get("alt") or "image"
-        return f'<a class="remote-image" href="{src}" rel="noopener nofollow">Image: {label}</a>'
-
-    return _IMG.sub(replace, html)
+def reading_minutes(words: int) -> int:
+    return max(1, round(words / WORDS_PER_MINUTE))
 
 
-def reading_minutes(html: str) -> int:
-    return max(1, round(len(_TAG.sub(" ", html).split()) / WORDS_PER_MINUTE))
+def html_words(html: str) -> int:
+    return len(_WORD.findall(_TAG.sub(" ", html)))
 
 
 def structured_data(article, settings: dict) -> dict:
@@ -113,12 +104,29 @@ def plain_text(value) -> str:
     return Markup(str(value or "")).striptags()
 
 
+class ArticleFacts:
+    """Mixed into the class of every article: what pages compute from it when they need it,
+    rather than every article carrying it for the whole build."""
+
+    @property
+    def structured_data(self) -> dict:
+        return structured_data(self, self.settings)
+
+
+@functools.cache
+def _with_facts(cls: type) -> type:
+    """`cls` with `ArticleFacts` and `LazyBody` mixed in (same name)."""
+    return type(cls.__name__, (ArticleFacts, LazyBody, cls), {})
+
+
 def prepare(article, settings: dict) -> None:
     """Clean an article's texts and add what the templates need."""
     default_lang = settings.get("DEFAULT_LANG", "en")
-    article._content = xml_safe(article._content or "")
-    if settings.get("REMOTE_IMAGES", "link") != "show":
-        article._content = link_remote_images(article._content)
+    if article._content:  # our reader leaves the body on disk; another reader's HTML is here
+        article._content = xml_safe(article._content)
+        if settings.get("REMOTE_IMAGES", "link") != "show":
+            article._content = link_remote_images(article._content)
+    article.__class__ = _with_facts(type(article))
     for key, value in list(article.metadata.items()):
         article.metadata[key] = xml_safe(value)
     for key in ("title", "summary", "quotes", "source", "topics", "actors"):
@@ -134,14 +142,16 @@ def prepare(article, settings: dict) -> None:
     article.source_label = source_name or (urlsplit(source["url"]).netloc if source["url"] else "")
     article.image = web_url(getattr(article, "image", None))
     article.lang = language(getattr(article, "lang", None), default_lang)
-    article.reading_time = reading_minutes(article._content)
+    words = getattr(article, "word_count", None)
+    article.reading_time = reading_minutes(
+        words if isinstance(words, int) else html_words(article._content or "")
+    )
     # The URL is final now; Pelican would format it again (dates, metadata copy) on every use.
     article.override_url = article.url
     author = getattr(article, "author", None)
     name = getattr(author, "name", None)
     # Pelican gives every article the site's AUTHOR; only a real byline is shown.
     article.byline = name if name and name != settings.get("AUTHOR") else None
-    article.structured_data = structured_data(article, settings)
 
 
 def prepare_articles(generator) -> None:

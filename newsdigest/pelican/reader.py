@@ -1,7 +1,14 @@
-"""A Pelican reader for our Markdown files with YAML front matter."""
+"""A Pelican reader for our Markdown files with YAML front matter.
+
+The reader keeps an article's front matter, not its HTML. Ten thousand article bodies
+held as HTML for the whole build would be most of its memory, and a rebuild renders
+only the few pages that changed: the body is rendered from the file when a page or
+feed shows it (`LazyBody`), and the page cache knows it by `body_digest`.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from html import escape
 
@@ -9,12 +16,16 @@ from markupsafe import Markup
 from pelican.readers import BaseReader
 
 from newsdigest.clean import strip_tags
-from newsdigest.render import markdown_to_html
+from newsdigest.render import link_remote_images, markdown_to_html
 from newsdigest.text import slugify
-from newsdigest.write import parse, printable, printable_values
+from newsdigest.write import parse, parse_body, printable, printable_values
 
 # Values that are text, not HTML: escaped once here, so templates and feeds show them as written.
 TEXT_FIELDS = ("title", "summary")
+# Pelican finds static files through the HTML of a body that links to them: read it now.
+_STATIC_LINK = re.compile(r"[{|](?:static|attach)[}|]")
+_WORD = re.compile(r"\w+")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]*>")
 
 
 class YamlMarkdownReader(BaseReader):
@@ -23,11 +34,10 @@ class YamlMarkdownReader(BaseReader):
 
     def read(self, source_path):
         with open(source_path, encoding="utf-8", errors="replace") as handle:
-            # printable again after loading: YAML escapes such as "\x01" make characters too
-            fields = printable_values(parse(handle.read()))
-        # `printable` again after rendering: character references such as &#xFFFE; become
-        # characters in the HTML, and XML feeds refuse them.
-        content = printable(markdown_to_html(str(fields.pop("body", ""))))
+            fields = parse(handle.read())
+        body = str(fields.pop("body", "") or "")
+        # printable again after loading: YAML escapes such as "\x01" make characters too
+        fields = printable_values(fields)
         metadata = {}
         for key, value in fields.items():
             if value is None:
@@ -42,7 +52,51 @@ class YamlMarkdownReader(BaseReader):
                 metadata[key] = self.process_metadata(key, str(value))
             else:
                 metadata[key] = value
-        return content, metadata
+        metadata["word_count"] = count_words(body)
+        if "summary" not in metadata or _STATIC_LINK.search(body):
+            # Pelican makes the summary from the HTML, and finds static links in it.
+            return body_html(body, self.settings), metadata
+        metadata["body_digest"] = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+        return "", metadata
+
+
+def body_html(body: str, settings: dict) -> str:
+    """The HTML of an article body: sanitised, without characters XML refuses."""
+    # `printable` again after rendering: character references such as &#xFFFE; become
+    # characters in the HTML, and XML feeds refuse them.
+    html = printable(markdown_to_html(body))
+    if settings.get("REMOTE_IMAGES", "link") != "show":
+        html = link_remote_images(html)
+    return html
+
+
+def load_body_html(source_path: str, settings: dict) -> str:
+    """The HTML of the body of the article file at `source_path`, rendered now."""
+    with open(source_path, encoding="utf-8", errors="replace") as handle:
+        return body_html(parse_body(handle.read()), settings)
+
+
+def count_words(body: str) -> int:
+    """Words a reader reads in a Markdown body: link targets and markup left out."""
+    return len(_WORD.findall(_LINK_TARGET.sub(" ", body)))
+
+
+class LazyBody:
+    """Mixed into an article class whose body the reader left on disk.
+
+    `content` renders the body from the file each time it is asked for: one page and
+    at most a few feeds ask, in whichever process renders them, and nothing keeps it.
+    """
+
+    def get_content(self, siteurl: str) -> str:
+        html = self._content
+        if not html and getattr(self, "body_digest", None):
+            html = load_body_html(self.source_path, self.settings)
+        return self._update_content(html, siteurl)
+
+    @property
+    def content(self) -> str:
+        return self.get_content(self.get_siteurl())
 
 
 def safe_slug(slug: str) -> str:

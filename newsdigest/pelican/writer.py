@@ -26,9 +26,22 @@ class AtomicWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.unchanged = 0  # files whose bytes were already there
+        self._summary_only = False
         # Temporaries of a build that was killed; the output folder's lock is held by now.
         if Path(output_path).is_dir():
             remove_stale_temporaries(Path(output_path))
+
+    def write_feed(self, elements, context, *args, **kwargs):
+        # Topic and actor feeds say so in their context (taxonomy.py), not in the settings.
+        self._summary_only = bool(context.get("RSS_FEED_SUMMARY_ONLY"))
+        try:
+            return super().write_feed(elements, context, *args, **kwargs)
+        finally:
+            self._summary_only = False
+
+    def _add_item_to_the_feed(self, feed, item):
+        """Pelican's, without rendering the full text of a feed that shows summaries only."""
+        super()._add_item_to_the_feed(feed, _WithoutText(item) if self._summary_only else item)
 
     def _open_w(self, filename, encoding, override=False):
         """A file-like object that lands on disk in one rename when its `with` block ends.
@@ -66,6 +79,19 @@ class _AtomicFile(io.StringIO):
         ):
             self.writer.unchanged += 1  # a template that failed midway (kind set) writes nothing
         return super().__exit__(kind, value, traceback)
+
+
+class _WithoutText:
+    """An article as a summary-only feed entry sees it: everything but its full text."""
+
+    def __init__(self, article):
+        self._article = article
+
+    def __getattr__(self, name):
+        return getattr(self._article, name)
+
+    def get_content(self, siteurl):
+        return None
 
 
 class _Discarded(io.StringIO):

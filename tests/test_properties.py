@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import cmarkgfm
 import feedparser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,9 +21,15 @@ from newsdigest.article import RawArticle
 from newsdigest.clean import CleanError, clean
 from newsdigest.ingest import ingest
 from newsdigest.read import ReadError, decode
-from newsdigest.render import markdown_to_html
+from newsdigest.render import _github_markdown, markdown_to_html
 from newsdigest.site import build_site
-from newsdigest.write import parse, printable, printable_values, render
+from newsdigest.write import (
+    drop_non_text_references,
+    parse,
+    printable,
+    printable_values,
+    render,
+)
 from tests.test_security import VECTORS, scripting_in_fragment, scripting_in_page
 
 # Any character at all, lone surrogates, controls and non-characters included.
@@ -139,6 +146,15 @@ def test_front_matter_parses_back_to_the_same_values(fields):
 def test_rendered_markdown_never_carries_script(markdown):
     html = markdown_to_html(printable(markdown))
     assert not scripting_in_fragment(html), html
+
+
+@settings(max_examples=300, deadline=None)
+@given(MESSY_TEXT)
+def test_markdown_renders_as_cmarkgfm_renders_it(markdown):
+    """Our call of cmark (which frees what it allocates) gives cmarkgfm's own HTML."""
+    text = drop_non_text_references(printable(markdown))
+    options = cmarkgfm.cmark.Options.CMARK_OPT_VALIDATE_UTF8
+    assert _github_markdown(text) == cmarkgfm.github_flavored_markdown_to_html(text, options)
 
 
 SEED = st.tuples(

@@ -28,15 +28,24 @@ _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
 def xml_safe(value):
-    """The value without XML-forbidden characters; Markup stays Markup, other types pass."""
-    if isinstance(value, Markup):
-        return Markup(XML_FORBIDDEN.sub("", str(value)))
+    """The value without XML-forbidden characters; Markup stays Markup, other types pass.
+
+    A value that has none is returned as it is, not copied: an article's metadata and
+    attributes share their values, and ten thousand copies of each would add up.
+    """
     if isinstance(value, str):
-        return XML_FORBIDDEN.sub("", value)
+        if XML_FORBIDDEN.search(value) is None:
+            return value
+        text = XML_FORBIDDEN.sub("", str(value))
+        return Markup(text) if isinstance(value, Markup) else text
     if isinstance(value, list):
-        return [xml_safe(item) for item in value]
+        items = [xml_safe(item) for item in value]
+        same = all(new is old for new, old in zip(items, value, strict=True))
+        return value if same else items
     if isinstance(value, dict):
-        return {key: xml_safe(item) for key, item in value.items()}
+        pairs = {key: xml_safe(item) for key, item in value.items()}
+        same = all(pairs[key] is item for key, item in value.items())
+        return value if same else pairs
     return value
 
 
@@ -157,3 +166,7 @@ def prepare(article, settings: dict) -> None:
 def prepare_articles(generator) -> None:
     for article in generator.articles:
         prepare(article, generator.settings)
+    # Pelican has saved its content cache by now and keeps it in memory for nothing.
+    readers = getattr(generator, "readers", None)
+    if isinstance(getattr(readers, "_cache", None), dict):
+        readers._cache = {}

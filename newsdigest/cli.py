@@ -10,6 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from newsdigest.fork import run_forked
 from newsdigest.ingest import ingest
 from newsdigest.lock import LockedError, folder_lock
 
@@ -46,7 +47,8 @@ def run_build(
     try:
         # One lock over ingest and render: another run cannot change articles mid-build.
         with folder_lock(content):
-            report = run_ingest(seeds, content, strict=strict, force=force)
+            # In a child process: what ingest holds is given back before rendering starts.
+            report = run_forked(run_ingest, seeds, content, strict=strict, force=force)
             built = build_site(content, output, force=force, **settings)
     except LockedError as error:
         _fail(str(error))

@@ -70,3 +70,43 @@ def test_a_theme_change_renders_every_page_again(tmp_path, generate):
     shutil.copytree(ROOT / "theme", theme)
     assert build_site(content, output, tmp_path / "settings.py") is True
     assert page.read_text() != "stale"
+
+
+def test_reading_on_every_core_gives_the_same_site(tmp_path, generate, monkeypatch, caplog):
+    """Articles read in worker processes make the site that reading in one process makes,
+    and a file that cannot be read is reported all the same."""
+    from newsdigest.pelican import reader
+
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    generate.generate(24, seeds, seed=5, progress=False)
+    ingest(seeds, content)
+    (content / "2025" / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody.\n")
+
+    monkeypatch.setattr(reader, "PREFETCH_THRESHOLD", 10**9)  # one process
+    build_site(content, tmp_path / "alone", force=True)
+    errors_alone = [r.getMessage() for r in caplog.records if "broken.md" in r.getMessage()]
+    caplog.clear()
+
+    from newsdigest import site
+
+    left_over = []  # what the worker processes read and Pelican did not take
+
+    def forget():
+        left_over.append(len(reader._PREFETCHED))
+        reader.forget_prefetched()
+
+    monkeypatch.setattr(reader, "PREFETCH_THRESHOLD", 1)  # every core
+    monkeypatch.setattr(site, "forget_prefetched", forget)
+    prefetched = []
+    original = reader.prefetch
+    monkeypatch.setattr(
+        site,
+        "prefetch",
+        lambda generator: (original(generator), prefetched.append(len(reader._PREFETCHED))),
+    )
+    build_site(content, tmp_path / "parallel", force=True)
+    errors_parallel = [r.getMessage() for r in caplog.records if "broken.md" in r.getMessage()]
+
+    assert prefetched == [24] and left_over == [0]  # the good files, all taken by Pelican
+    assert _files(tmp_path / "alone") == _files(tmp_path / "parallel")
+    assert errors_alone and errors_parallel == errors_alone

@@ -25,7 +25,7 @@ import os
 import re
 import sys
 import traceback
-import zlib
+from collections import deque
 from fnmatch import fnmatch
 from importlib import metadata
 from pathlib import Path
@@ -327,9 +327,8 @@ class PageRenderer:
     edition by its attributes and its articles (all their attributes but their links to
     other articles). A feed is skipped the same way, keyed by the entries it shows (text,
     metadata, terms and link of each). Other pages (home, editions index, search) may
-    show anything of the site and are always rendered. The
-    rendering is shared among one process per core, each file always to the same
-    process, in the order Pelican asked for them.
+    show anything of the site and are always rendered. The rendering is shared among
+    processes, one per core at a time (see `flush`).
     """
 
     def __init__(self, writer, code_key: str, cache_path: Path | None, workers: int = 0):
@@ -338,7 +337,7 @@ class PageRenderer:
         self.cache_path = cache_path
         self.workers = workers or os.cpu_count() or 1
         self.previous: dict[str, str] = _load_json(cache_path) if cache_path else {}
-        self.jobs: list[tuple] = []  # (output name, writer method, key function, args, kwargs)
+        self.jobs: list[tuple] = []  # (output name, writer method, kind of key, args, kwargs)
         self.skipped = 0
         # Summaries by object, for this build only: pages share their articles and terms.
         self._summaries: dict[int, tuple[str, str]] = {}
@@ -353,73 +352,84 @@ class PageRenderer:
     def write_file(self, name, template, context, *args, **kwargs):
         if not name:
             return
-        key_of = None
-        if _cacheable(kwargs):
-
-            def key_of():
-                article = kwargs.get("article")
-                named = self._named_terms(article, context) if article is not None else ""
-                inputs = [
-                    part for item in sorted(kwargs.items(), key=lambda i: i[0]) for part in item
-                ]
-                return self._key("page", name, template.name, self.code_key, named, args, *inputs)
-
+        kind = "page" if _cacheable(kwargs) else None
         # The context itself, as Pelican's generators pass it: a copy per page would hold
         # the whole settings ten thousand times over until the pages are rendered.
-        self.jobs.append((name, "write_file", key_of, (name, template, context, *args), kwargs))
+        self.jobs.append((name, "write_file", kind, (name, template, context, *args), kwargs))
 
     def write_feed(self, elements, context, path=None, *args, **kwargs):
         if not path:
             return
+        # The context itself, not a copy: feed plugins keep lookups in it from feed to feed.
+        self.jobs.append((path, "write_feed", "feed", (elements, context, path, *args), kwargs))
 
-        def key_of():
+    def _job_key(self, job) -> str:
+        """The key of a page or feed: what it is made of (see the class docstring)."""
+        name, _, kind, args, kwargs = job
+        if kind == "feed":
+            elements, extra = args[0], args[3:]
             limit = self.writer.settings.get("FEED_MAX_ITEMS") or len(elements)
             entries = [self._feed_entry(element) for element in elements[:limit]]
-            return self._key("feed", path, self.code_key, args, sorted(kwargs.items()), entries)
-
-        # The context itself, not a copy: feed plugins keep lookups in it from feed to feed.
-        self.jobs.append((path, "write_feed", key_of, (elements, context, path, *args), kwargs))
+            return self._key("feed", name, self.code_key, extra, sorted(kwargs.items()), entries)
+        template, context, extra = args[1], args[2], args[3:]
+        article = kwargs.get("article")
+        named = self._named_terms(article, context) if article is not None else ""
+        inputs = [part for item in sorted(kwargs.items(), key=lambda i: i[0]) for part in item]
+        return self._key("page", name, template.name, self.code_key, named, extra, *inputs)
 
     def flush(self) -> None:
-        """Key and render every collected job, one process per core; raise if any failed.
+        """Key and render every collected job on every core; raise if any failed.
 
-        Each process takes the keys of its own share and renders what changed; the keys come
-        back to this process through one small file per process, then make the cache.
+        Each page is rendered once, in this process or in a forked one. A forked process
+        copies every page of memory whose objects it touches (their reference counts
+        change), and listings and feeds touch every article: those stay here. The
+        article pages go out in batches, in the order their articles lie in memory, each
+        batch to a fresh process that ends with it, so no process collects a copy of
+        the site. This process renders its own jobs meanwhile, then takes batches too.
+        Keys come back through one small file per batch, then make the cache.
         """
         jobs, self.jobs = self.jobs, []
-        buckets: list[list] = [[] for _ in range(min(self.workers, max(1, len(jobs) // 50)))]
-        for job in jobs:
-            buckets[zlib.crc32(job[0].encode()) % len(buckets)].append(job)
+        own, batches = _shares(jobs, self.workers)
         folder = Path(self.writer.output_path)
-        shards = [folder / f"{PAGE_CACHE_NAME}.{n}.part" for n in range(len(buckets))]
-        children = []
-        gc.freeze()  # the collector in a child would touch, and so copy, every page it shares
-        for bucket, shard in zip(buckets[1:], shards[1:], strict=True):
-            pid = os.fork()
-            if pid == 0:  # the child does its share and leaves without running any cleanup
-                code = 1
-                try:
-                    keys, skipped = self._render(bucket, progress=False)
-                    shard.write_text(json.dumps({"keys": keys, "skipped": skipped}))
-                    code = 0
-                except BaseException:
-                    traceback.print_exc()
-                finally:
-                    os._exit(code)
-            children.append(pid)
-        failed = 0
-        try:
-            keys, self.skipped = self._render(buckets[0], progress=True)
-        finally:
-            for pid in children:
-                _, status = os.waitpid(pid, 0)
-                failed += os.waitstatus_to_exitcode(status) != 0
-            gc.unfreeze()
-        for shard in shards[1:]:
+        keys: dict[str, str] = {}
+        self.skipped, failed = 0, 0
+        running: dict[int, tuple[Path, int]] = {}  # pid -> (shard file, jobs in its batch)
+        bar = tqdm(total=len(jobs), desc="render", unit="file", leave=False, disable=None)
+
+        def finished(pid: int, status: int) -> None:
+            nonlocal failed
+            shard, size = running.pop(pid)
+            failed += os.waitstatus_to_exitcode(status) != 0
             part = _load_json(shard)
             keys.update(part.get("keys", {}))
             self.skipped += part.get("skipped", 0)
             shard.unlink(missing_ok=True)
+            bar.update(size)
+
+        def reap(block: bool) -> None:
+            for pid in list(running):
+                done, status = os.waitpid(pid, 0 if block else os.WNOHANG)
+                if done:
+                    finished(pid, status)
+
+        gc.freeze()  # the collector in a child would touch, and so copy, every object it shares
+        try:
+            number = 0
+            while own or batches:
+                reap(block=False)
+                while batches and len(running) < self.workers - 1:
+                    batch, number = batches.pop(0), number + 1
+                    shard = folder / f"{PAGE_CACHE_NAME}.{number}.part"
+                    running[self._fork(batch, shard)] = (shard, len(batch))
+                mine = [own.popleft()] if own else batches.pop()
+                for job in mine:
+                    self.skipped += self._render_one(job, keys)
+                bar.update(len(mine))
+        finally:
+            while running:
+                finished(*os.waitpid(next(iter(running)), 0))
+            gc.unfreeze()
+            bar.close()
         if failed:
             raise RuntimeError(f"{failed} rendering process(es) failed, see the errors above")
         if self.cache_path is not None:
@@ -429,21 +439,35 @@ class PageRenderer:
             os.replace(tmp, self.cache_path)
         log.info("%d files, %d unchanged ones not rendered again", len(jobs), self.skipped)
 
-    def _render(self, jobs, progress: bool) -> tuple[dict[str, str], int]:
-        """Render the jobs whose key changed; return every job's key and how many were skipped."""
-        keys, skipped = {}, 0
-        bar = tqdm(
-            jobs, desc="render", unit="file", leave=False, disable=None if progress else True
-        )
-        for name, method, key_of, args, kwargs in bar:
-            if key_of is not None:
-                key = keys[name] = key_of()
-                output = os.path.join(self.writer.output_path, name)
-                if self.previous.get(name) == key and os.path.exists(output):
-                    skipped += 1
-                    continue
-            getattr(self.writer, method)(*args, **kwargs)
-        return keys, skipped
+    def _fork(self, batch: list, shard: Path) -> int:
+        """Render `batch` in a child process that writes its keys to `shard`; its pid."""
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid:
+            return pid
+        code = 1  # the child does its share and leaves without running any cleanup
+        try:
+            keys: dict[str, str] = {}
+            skipped = sum(self._render_one(job, keys) for job in batch)
+            shard.write_text(json.dumps({"keys": keys, "skipped": skipped}))
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+
+    def _render_one(self, job, keys: dict[str, str]) -> int:
+        """Render one job unless its key is unchanged (then 1); its key goes into `keys`."""
+        name, method, kind, args, kwargs = job
+        if kind is not None:
+            key = keys[name] = self._job_key(job)
+            if self.previous.get(name) == key and os.path.exists(
+                os.path.join(self.writer.output_path, name)
+            ):
+                return 1
+        getattr(self.writer, method)(*args, **kwargs)
+        return 0
 
     def _feed_entry(self, article) -> str:
         """What a feed shows of an article: its text, metadata, terms and link."""
@@ -460,7 +484,8 @@ class PageRenderer:
             self._summary(article.metadata, LINK),
             self._summary([getattr(article, name, None) for name in ("topics", "actors")], LINK),
         ]
-        known = self._feed_entries[id(article)] = "|".join(parts)
+        text = "|".join(parts).encode("utf-8", "surrogatepass")
+        known = self._feed_entries[id(article)] = hashlib.sha256(text).hexdigest()
         return known
 
     def _named_terms(self, article, context: dict) -> str:
@@ -554,6 +579,26 @@ class PageRenderer:
             known = (without, hashlib.sha256(own_text + b"\0" + links_text).hexdigest())
             self._summaries[id(article)] = known
         return known[1] if with_links else known[0]
+
+
+BATCH_PAGES = 400  # article pages per forked process: what one process copies stays small
+
+
+def _shares(jobs: list, workers: int) -> tuple[deque, list[list]]:
+    """This process's own jobs, and batches of article pages for forked processes.
+
+    Articles were created one after another as they were read, so the order of their
+    addresses is the order their objects lie in memory: a batch of neighbours touches
+    few pages of it.
+    """
+    if workers < 2 or len(jobs) < 2 * BATCH_PAGES:
+        return deque(jobs), []
+    own, pages = [], []
+    for job in jobs:
+        (pages if isinstance(job[4].get("article"), Content) else own).append(job)
+    pages.sort(key=lambda job: id(job[4]["article"]))
+    batches = [pages[start : start + BATCH_PAGES] for start in range(0, len(pages), BATCH_PAGES)]
+    return deque(own), batches
 
 
 def _cacheable(kwargs: dict) -> bool:

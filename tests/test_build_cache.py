@@ -110,3 +110,35 @@ def test_reading_on_every_core_gives_the_same_site(tmp_path, generate, monkeypat
     assert prefetched == [24] and left_over == [0]  # the good files, all taken by Pelican
     assert _files(tmp_path / "alone") == _files(tmp_path / "parallel")
     assert errors_alone and errors_parallel == errors_alone
+
+
+def test_pages_rendered_in_forked_batches_are_the_pages_of_one_process(
+    tmp_path, generate, monkeypatch
+):
+    """Article pages go out in batches to forked processes; the site and the page cache
+    they leave are those of a build that renders everything in one process."""
+    import json
+
+    from newsdigest import site
+
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    generate.generate(30, seeds, seed=11, progress=False)
+    ingest(seeds, content)
+
+    output = tmp_path / "output"
+    monkeypatch.setattr(site, "BATCH_PAGES", 10**9)  # everything in this process
+    build_site(content, output)
+    alone, alone_keys = _files(output), json.loads((output / PAGE_CACHE_NAME).read_text())
+    shutil.rmtree(output)
+
+    forks = []
+    fork = site.PageRenderer._fork
+    monkeypatch.setattr(site, "BATCH_PAGES", 4)
+    monkeypatch.setattr(site.PageRenderer, "_fork", lambda *a: forks.append(1) or fork(*a))
+    build_site(content, output)
+
+    assert len(forks) >= 5  # 30 article pages, 4 a batch, some taken by this process
+    assert _files(output) == alone
+    assert json.loads((output / PAGE_CACHE_NAME).read_text()) == alone_keys
+    assert len(alone_keys) > 30
+    assert not list(output.glob(f"{PAGE_CACHE_NAME}.*.part"))

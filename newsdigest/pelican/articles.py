@@ -164,8 +164,14 @@ def prepare(article, settings: dict) -> None:
 
 
 def prepare_articles(generator) -> None:
+    authors: dict[str, object] = {}  # Pelican gives each article an Author of its own
     for article in generator.articles:
         prepare(article, generator.settings)
+        author = getattr(article, "author", None)
+        if author is not None and type(author).__name__ == "Author":
+            article.author = authors.setdefault(str(author), author)
+            if getattr(article, "authors", None) == [author]:
+                article.authors = [article.author]
     # Pelican has saved its content cache by now and keeps it in memory for nothing.
     readers = getattr(generator, "readers", None)
     if isinstance(getattr(readers, "_cache", None), dict):

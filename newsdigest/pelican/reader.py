@@ -12,6 +12,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from html import escape
@@ -26,6 +27,7 @@ from newsdigest.write import parse, parse_body, printable, printable_values
 
 # Values that are text, not HTML: escaped once here, so templates and feeds show them as written.
 TEXT_FIELDS = ("title", "summary")
+SHARED_NAMES = ("topics", "actors")
 # Pelican finds static files through the HTML of a body that links to them: read it now.
 _STATIC_LINK = re.compile(r"[{|](?:static|attach)[}|]")
 _WORD = re.compile(r"\w+")
@@ -41,7 +43,19 @@ class YamlMarkdownReader(BaseReader):
         content, metadata = found if found is not None else self.read_fields(source_path)
         if "author" in metadata:  # an Author object carries the settings: made here, not sent
             metadata["author"] = self.process_metadata("author", metadata["author"])
+        for key in SHARED_NAMES:  # thousands of articles name the same few hundred terms
+            if isinstance(metadata.get(key), list):
+                metadata[key] = [sys.intern(v) if type(v) is str else v for v in metadata[key]]
         return content, metadata
+
+    def process_metadata(self, name, value):
+        """Pelican's, with one author or category object per name rather than per article."""
+        if name not in ("author", "category") or not isinstance(value, str):
+            return super().process_metadata(name, value)
+        shared = self.__dict__.setdefault("_shared", {})
+        if (name, value) not in shared:
+            shared[name, value] = super().process_metadata(name, value)
+        return shared[name, value]
 
     def read_fields(self, source_path):
         """Everything `read` gives but the author, as plain values a process can send."""

@@ -173,8 +173,10 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today) -> Report:
             continue
         report.ingested.append(seed.name)
 
+    changed = ledger.changed
     ledger.save()
-    _write_review_list(ledger, content_dir)
+    if changed or not (content_dir / "candidates.yaml").exists():
+        _write_review_list(ledger, content_dir)
     return report
 
 

@@ -45,6 +45,7 @@ class Ledger:
         self.content_dir = content_dir
         self.entries: dict[str, Entry] = {}
         self._journal = None
+        self.changed = False  # since it was loaded: else saving it would write the same bytes
 
     @property
     def path(self) -> Path:
@@ -68,7 +69,11 @@ class Ledger:
             except (ValueError, KeyError, TypeError, AttributeError) as error:
                 log.warning("%s is damaged (%s); rebuilt from the articles", self.path, error)
                 self.entries = self._from_articles()
+                self.changed = True
+        else:
+            self.changed = True
         if self.journal_path.exists():
+            self.changed = True
             for line in self.journal_path.read_text(
                 encoding="utf-8", errors="replace"
             ).splitlines():
@@ -119,6 +124,7 @@ class Ledger:
     def record(self, entry: Entry) -> None:
         """Remember an entry now, durably enough to survive a killed run."""
         self.entries[entry.slug] = entry
+        self.changed = True
         if self._journal is None:
             self.content_dir.mkdir(parents=True, exist_ok=True)
             self._journal = self.journal_path.open("a", encoding="utf-8")
@@ -130,6 +136,8 @@ class Ledger:
         if self._journal is not None:
             self._journal.close()
             self._journal = None
+        if not self.changed:
+            return
         articles = {}
         for slug in sorted(self.entries):
             values = asdict(self.entries[slug])
@@ -139,6 +147,7 @@ class Ledger:
         if not self.path.exists() or self.path.read_text(encoding="utf-8") != text + "\n":
             atomic_write(self.path, text + "\n")
         self.journal_path.unlink(missing_ok=True)
+        self.changed = False
 
 
 _FIELDS = {f.name for f in fields(Entry)}

@@ -85,8 +85,11 @@ def test_ingest_twice_gives_identical_content(tmp_path):
     ingest(seeds, one)
     ingest(seeds, two)
     snapshot = {p.relative_to(one): p.read_bytes() for p in one.rglob("*") if p.is_file()}
+    stamps = {p: p.stat().st_mtime_ns for p in one.rglob("*") if p.is_file()}
     ingest(seeds, one)  # a second run over the same folder
     assert {p.relative_to(one): p.read_bytes() for p in one.rglob("*") if p.is_file()} == snapshot
+    # nothing was written again: not the articles, the ledger or the review list
+    assert {p: p.stat().st_mtime_ns for p in one.rglob("*") if p.is_file()} == stamps
     comparison = filecmp.dircmp(one, two)
     assert not comparison.diff_files and not comparison.left_only and not comparison.right_only
     assert {p.relative_to(two): p.read_bytes() for p in two.rglob("*") if p.is_file()} == snapshot

@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -31,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pelican import Pelican, signals
-from pelican.contents import Content
+from pelican.contents import Article, Content
 from pelican.generators import ArticlesGenerator
 from pelican.settings import read_settings
 from tqdm import tqdm
@@ -301,8 +302,20 @@ _REMEMBERING: dict[type, type] = {}
 _RUNNING: list = []  # the DigestPelican builds under way
 
 
+def _remember_new_article(content) -> None:
+    """The same for an article as soon as Pelican has made it: Pelican itself asks for its
+    file name and URL while reading (to check them), once per setting each time."""
+    if _RUNNING and isinstance(content, Article):
+        content.__class__ = _remembering(type(content))
+
+
+signals.content_object_init.connect(_remember_new_article)
+
+
 def _remembering(cls: type) -> type:
     """`cls` with `url` and `save_as` kept once computed (same name, a subclass)."""
+    if isinstance(inspect.getattr_static(cls, "url", None), functools.cached_property):
+        return cls  # already
     if cls not in _REMEMBERING:
         namespace = {
             name: functools.cached_property(getattr(cls, name).fget)
@@ -568,13 +581,13 @@ class PageRenderer:
         """An article by all its attributes; in a listing, without its links to other articles."""
         known = self._summaries.get(id(article))
         if known is None:
-            own, links = [], []
+            own, links = {}, {}
             for name, item in vars(article).items():
                 if name not in _CONTENT_INTERNALS:
-                    text = f"{name}={self._summary(item, LINK)}"
-                    (links if _links(item) else own).append(text)
-            own_text = "\n".join(own).encode("utf-8", "surrogatepass")
-            links_text = "\n".join(links).encode("utf-8", "surrogatepass")
+                    (links if _links(item) else own)[name] = item
+            # one text for all the attributes: one call of the C encoder, not one each
+            own_text = self._summary(own, LINK).encode("utf-8", "surrogatepass")
+            links_text = self._summary(links, LINK).encode("utf-8", "surrogatepass")
             without = hashlib.sha256(own_text).hexdigest()
             known = (without, hashlib.sha256(own_text + b"\0" + links_text).hexdigest())
             self._summaries[id(article)] = known

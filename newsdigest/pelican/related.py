@@ -43,12 +43,12 @@ def add_related(articles, taxonomies, limit: int = RELATED_LIMIT, window: int = 
                         score = scores.setdefault(key, [0, 0.0])
                         score[0] += 1
                         score[1] += rarity
-        best = heapq.nsmallest(
-            limit,
-            scores.items(),
-            key=lambda item: (-item[1][0], -item[1][1], abs(index[item[0]] - own)),
-        )
-        article.related = [articles[index[key]] for key, _ in best]
+        # (most shared, rarest, nearest, first found): tuples compare without a key function
+        ranked = [
+            (-shared, -rarity, abs(index[key] - own), order, index[key])
+            for order, (key, (shared, rarity)) in enumerate(scores.items())
+        ]
+        article.related = [articles[item[4]] for item in heapq.nsmallest(limit, ranked)]
 
 
 def add_neighbours(articles) -> None:

@@ -434,7 +434,12 @@ class PageRenderer:
                     batch, number = batches.pop(0), number + 1
                     shard = folder / f"{PAGE_CACHE_NAME}.{number}.part"
                     running[self._fork(batch, shard)] = (shard, len(batch))
-                mine = [own.popleft()] if own else batches.pop()
+                if own:
+                    mine = [own.popleft()]
+                elif batches:
+                    mine = batches.pop()
+                else:  # the last batches went to other processes
+                    break
                 for job in mine:
                     self.skipped += self._render_one(job, keys)
                 bar.update(len(mine))

@@ -142,3 +142,28 @@ def test_pages_rendered_in_forked_batches_are_the_pages_of_one_process(
     assert json.loads((output / PAGE_CACHE_NAME).read_text()) == alone_keys
     assert len(alone_keys) > 30
     assert not list(output.glob(f"{PAGE_CACHE_NAME}.*.part"))
+
+
+def test_every_job_in_one_forked_batch(tmp_path, generate, monkeypatch):
+    """When forked processes take every batch, this process waits for them and the site
+    is complete all the same."""
+    from collections import deque
+
+    from newsdigest import site
+
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    generate.generate(6, seeds, seed=13, progress=False)
+    ingest(seeds, content)
+    build_site(content, tmp_path / "alone")
+    monkeypatch.setattr(site, "_shares", lambda jobs, workers: (deque(), [list(jobs)]))
+    monkeypatch.setattr(site.PageRenderer, "__init__", _with_workers(site.PageRenderer.__init__, 2))
+    build_site(content, tmp_path / "forked")
+    assert _files(tmp_path / "forked") == _files(tmp_path / "alone")
+
+
+def _with_workers(init, workers):
+    def patched(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.workers = workers
+
+    return patched

@@ -170,8 +170,7 @@ def test_production_build_links_absolutely_and_leaves_drafts_out(project):
     prod = project / "prod"
     assert not any("embargoed" in path for path in files(prod))
     assert not any(b"Embargoed Story" in data for data in files(prod).values())
-    # A preview build of the same published content.
-    draft.unlink()
+    # A preview build of the same content shows the draft to editors, body and all.
     env_url = os.environ.pop("NEWSDIGEST_SITEURL", None)
     try:
         build_site(content, project / "preview")
@@ -179,6 +178,9 @@ def test_production_build_links_absolutely_and_leaves_drafts_out(project):
         if env_url is not None:
             os.environ["NEWSDIGEST_SITEURL"] = env_url
     preview = project / "preview"
+    shown = (preview / "drafts" / "embargoed-story.html").read_text(encoding="utf-8")
+    assert "Embargoed Story" in shown and "<p>Not for readers yet.</p>" in shown
+    assert "embargoed" not in (preview / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
 
     page = next(p for p in prod.rglob("index.html") if "marathon" in p.parent.name)
     links = [h for h in hrefs(page.read_text()) if not h.startswith(("#", "mailto:"))]

@@ -165,7 +165,9 @@ def prepare(article, settings: dict) -> None:
 
 def prepare_articles(generator) -> None:
     authors: dict[str, object] = {}  # Pelican gives each article an Author of its own
-    for article in generator.articles:
+    listed = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts")
+    everything = [a for name in listed for a in getattr(generator, name, None) or []]
+    for article in everything + list(getattr(generator, "drafts_translations", None) or []):
         prepare(article, generator.settings)
         author = getattr(article, "author", None)
         if author is not None and type(author).__name__ == "Author":

@@ -292,9 +292,7 @@ def _remember_urls(generators) -> None:
     for generator in generators:
         for name in ("articles", "translations", "drafts", "drafts_translations"):
             for article in getattr(generator, name, None) or []:
-                if isinstance(article, Content) and type(article) in _REMEMBERING:
-                    article.__class__ = _REMEMBERING[type(article)]
-                elif isinstance(article, Content):
+                if isinstance(article, Content):
                     article.__class__ = _remembering(type(article))
 
 

@@ -163,11 +163,20 @@ def prepare(article, settings: dict) -> None:
     article.byline = name if name and name != settings.get("AUTHOR") else None
 
 
+# Every list of Pelican's article generator: drafts are shown in preview builds too.
+_ARTICLE_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "drafts",
+    "drafts_translations",
+)
+
+
 def prepare_articles(generator) -> None:
     authors: dict[str, object] = {}  # Pelican gives each article an Author of its own
-    listed = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts")
-    everything = [a for name in listed for a in getattr(generator, name, None) or []]
-    for article in everything + list(getattr(generator, "drafts_translations", None) or []):
+    for article in (a for name in _ARTICLE_LISTS for a in getattr(generator, name, None) or []):
         prepare(article, generator.settings)
         author = getattr(article, "author", None)
         if author is not None and type(author).__name__ == "Author":

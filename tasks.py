@@ -113,7 +113,7 @@ def serve(c, port=8000, output="output"):
 @task(help={"output": "folder of the built site (default output/)"})
 def check(c, output="output"):
     """Check every internal link of the built site; exit 1 on any broken one."""
-    from newsdigest.check import run_check
+    from newsdigest.publish.checks import run_check
 
     run_check(Path(output))
 
@@ -151,7 +151,7 @@ def actors(c, review=True, accept="", content="content"):
 @task
 def evaluate(c):
     """Score the tagger on the labelled evaluation set (tests/eval/)."""
-    from newsdigest.evaluate import main
+    from newsdigest.ingest.tag.evaluate import main
 
     raise SystemExit(main())
 

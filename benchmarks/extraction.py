@@ -20,7 +20,7 @@ import os
 import time
 from pathlib import Path
 
-from newsdigest.extract import extract_body
+from newsdigest.ingest.extract import extract_body
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,7 +81,7 @@ def main() -> None:
         with gzip.open(args.data / "html" / f"{key}.html.gz", "rt", encoding="utf8") as handle:
             pages[key] = handle.read()
     print(f"{len(pages)} pages from {args.data}")
-    measure("newsdigest.extract", extract_body, pages, truth, scorer, args.rounds)
+    measure("newsdigest.ingest.extract", extract_body, pages, truth, scorer, args.rounds)
     if args.baseline:
         measure("trafilatura (markdown)", trafilatura_markdown, pages, truth, scorer, args.rounds)
 

@@ -10,9 +10,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from newsdigest.fork import run_forked
-from newsdigest.ingest import ingest
+from newsdigest.ingest.run import ingest
 from newsdigest.lock import LockedError, folder_lock
+from newsdigest.parallel import run_forked
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -41,7 +41,7 @@ def run_build(
     force: bool = False,
     production: bool = False,
 ):
-    from newsdigest.site import build_site
+    from newsdigest.site.build import build_site
 
     settings = _production_settings() if production else {}
     try:
@@ -60,7 +60,7 @@ def run_build(
 
 
 def _production_settings() -> dict:
-    from newsdigest.publish import PublishError, load_config, production_settings
+    from newsdigest.publish.command import PublishError, load_config, production_settings
 
     try:
         return production_settings(load_config())
@@ -79,7 +79,7 @@ def run_publish(
     force: bool = False,
     strict: bool = False,
 ) -> None:
-    from newsdigest import publish
+    from newsdigest.publish import command as publish
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
@@ -117,7 +117,7 @@ def run_serve(output: Path, port: int) -> None:
 
 
 def run_actors(content: Path, *, accept: str = "") -> None:
-    from newsdigest import tag
+    from newsdigest.ingest import tag
 
     review_list = content / "candidates.yaml"
     if accept:

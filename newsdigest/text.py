@@ -1,4 +1,4 @@
-"""Small text helpers shared by the stages: Markdown escaping, summaries, slugs."""
+"""Small text helpers shared by the stages: sentences, summaries, slugs, tags in headlines."""
 
 from __future__ import annotations
 
@@ -7,11 +7,6 @@ import unicodedata
 
 from unidecode import unidecode
 
-# Characters that mean something to CommonMark or GFM anywhere in a line.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
-# Line starts that would turn a paragraph into a heading, quote, list or rule.
-_BLOCK_START = re.compile(r"^(\s*)(#|>|[-+=]|\d{1,9}(?=[.)]))")
-
 # A sentence that seems to end here but does not: an initial or a common abbreviation.
 ABBREVIATION_END = re.compile(
     r"(?:\b[A-Z]|U\.S|U\.K|U\.N|E\.U|Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|"
@@ -19,17 +14,8 @@ ABBREVIATION_END = re.compile(
 )
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 SUMMARY_LIMIT = 300
-
-
-def escape_markdown(text: str) -> str:
-    """Escape plain text so that Markdown renders it as the same words, nothing more."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    return _BLOCK_START.sub(r"\1\\\2", text)
-
-
-def unescape_markdown(text: str) -> str:
-    """Undo `escape_markdown` (for matching words in the text)."""
-    return re.sub(r"\\([\\`*_\[\]<>&~|#+=\-.)>])", r"\1", text)
+# Tags, comments included, as a headline may carry them.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->")
 
 
 def sentences(text: str) -> list[str]:
@@ -56,9 +42,14 @@ def summarize(lead: str, limit: int = SUMMARY_LIMIT) -> str:
     summary = parts[0]
     if len(parts) > 1 and len(summary) + 1 + len(parts[1]) <= limit:
         summary += " " + parts[1]
-    if len(summary) > limit:
-        summary = summary[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return summary
+    return shorten(summary, limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text`, or its words that fit in `limit` characters followed by an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def slugify(text: str, limit: int = 100) -> str:
@@ -69,3 +60,12 @@ def slugify(text: str, limit: int = 100) -> str:
     if len(slug) > limit:
         slug = slug[:limit].rsplit("-", 1)[0]
     return slug
+
+
+def strip_tags(text: str) -> str:
+    """A headline holds no markup: tags left in it go (nested ones too), their words stay."""
+    for _ in range(5):
+        text, removed = _TAG.subn(" ", text)
+        if not removed:
+            break
+    return text

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest.ingest import ingest
-from newsdigest.site import build_site
+from newsdigest.ingest.run import ingest
+from newsdigest.site.build import build_site
 
 # Tests build preview sites: production settings from the caller's environment must not leak in.
 for _name in [

@@ -11,8 +11,8 @@ from pathlib import Path
 import feedparser
 import yaml
 
-from newsdigest.ingest import ingest
-from newsdigest.write import parse
+from newsdigest.content_format import parse
+from newsdigest.ingest.run import ingest
 from tests.conftest import ROOT, SEED_FILE, SEEDS
 
 TITLE = "Russian Official Advocates for Peace Deal that Excludes Ukraine from NATO Membership"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest.ingest import ingest
-from newsdigest.site import PAGE_CACHE_NAME, STAMP_NAME, build_site
+from newsdigest.ingest.run import ingest
+from newsdigest.site.build import PAGE_CACHE_NAME, STAMP_NAME, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKKEEPING = {STAMP_NAME, PAGE_CACHE_NAME}
@@ -75,7 +75,7 @@ def test_a_theme_change_renders_every_page_again(tmp_path, generate):
 def test_reading_on_every_core_gives_the_same_site(tmp_path, generate, monkeypatch, caplog):
     """Articles read in worker processes make the site that reading in one process makes,
     and a file that cannot be read is reported all the same."""
-    from newsdigest.pelican import reader
+    from newsdigest.site import reader
 
     seeds, content = tmp_path / "seeds", tmp_path / "content"
     generate.generate(24, seeds, seed=5, progress=False)
@@ -87,7 +87,7 @@ def test_reading_on_every_core_gives_the_same_site(tmp_path, generate, monkeypat
     errors_alone = [r.getMessage() for r in caplog.records if "broken.md" in r.getMessage()]
     caplog.clear()
 
-    from newsdigest import site
+    from newsdigest.site import build as site
 
     left_over = []  # what the worker processes read and Pelican did not take
 
@@ -119,7 +119,7 @@ def test_pages_rendered_in_forked_batches_are_the_pages_of_one_process(
     they leave are those of a build that renders everything in one process."""
     import json
 
-    from newsdigest import site
+    from newsdigest.site import build as site
 
     seeds, content = tmp_path / "seeds", tmp_path / "content"
     generate.generate(30, seeds, seed=11, progress=False)
@@ -149,7 +149,7 @@ def test_every_job_in_one_forked_batch(tmp_path, generate, monkeypatch):
     is complete all the same."""
     from collections import deque
 
-    from newsdigest import site
+    from newsdigest.site import build as site
 
     seeds, content = tmp_path / "seeds", tmp_path / "content"
     generate.generate(6, seeds, seed=13, progress=False)

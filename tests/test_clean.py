@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from newsdigest.article import RawArticle
-from newsdigest.clean import CleanError, clean
-from newsdigest.read import decode
-from newsdigest.render import markdown_to_html
+from newsdigest.ingest.clean import CleanError, clean
+from newsdigest.ingest.read import decode
+from newsdigest.site.markdown import markdown_to_html
 
 BODY = [
     "The central bank held rates on Thursday, citing easing inflation.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from newsdigest.evaluate import EVAL_DIR, FLOORS, evaluate, format_report, main
+from newsdigest.ingest.tag.evaluate import EVAL_DIR, FLOORS, evaluate, format_report, main
 
 
 def test_floors_hold_on_the_evaluation_set():

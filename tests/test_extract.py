@@ -1,4 +1,4 @@
-"""Saved HTML pages -> Markdown body and metadata (newsdigest.extract).
+"""Saved HTML pages -> Markdown body and metadata (newsdigest.ingest.extract).
 
 The quality floor is measured on the extraction development set (60 real news
 pages with human-written bodies); metadata on saved pages in tests/pages/;
@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdigest.extract import extract_body, extract_page
+from newsdigest.ingest.extract import extract_body, extract_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -141,7 +141,7 @@ def test_cyrillic_page():
 @pytest.mark.parametrize("name", ["cyrillic_cp1251.html", "cyrillic_cp1251_undeclared.html"])
 def test_windows_1251_page_reads_as_cyrillic(name):
     """Bytes in Windows-1251, with and without a declared charset, through the real reader."""
-    from newsdigest.read import read_seed
+    from newsdigest.ingest.read import read_seed
 
     raw = read_seed(PAGES / name)
     assert raw.format == "html"
@@ -185,7 +185,7 @@ def test_demo_seed_page_structure():
 
 
 def test_title_suffix_and_prefix():
-    from newsdigest.extract import clean_title
+    from newsdigest.ingest.extract import clean_title
 
     assert (
         clean_title("Storm hits coast | The Harbour Times", "The Harbour Times")

@@ -12,8 +12,8 @@ import pytest
 from lxml import etree, html
 from synthetic import many_articles, write_article
 
-from newsdigest.site import build_site
-from newsdigest.write import parse
+from newsdigest.content_format import parse
+from newsdigest.site.build import build_site
 
 SITEURL = "http://127.0.0.1:8000"
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

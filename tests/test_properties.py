@@ -18,18 +18,18 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from newsdigest.article import RawArticle
-from newsdigest.clean import CleanError, clean
-from newsdigest.ingest import ingest
-from newsdigest.read import ReadError, decode
-from newsdigest.render import _github_markdown, markdown_to_html
-from newsdigest.site import build_site
-from newsdigest.write import (
+from newsdigest.content_format import (
     drop_non_text_references,
+    dump,
     parse,
     printable,
     printable_values,
-    render,
 )
+from newsdigest.ingest.clean import CleanError, clean
+from newsdigest.ingest.read import ReadError, decode
+from newsdigest.ingest.run import ingest
+from newsdigest.site.build import build_site
+from newsdigest.site.markdown import _github_markdown, markdown_to_html
 from tests.test_security import VECTORS, scripting_in_fragment, scripting_in_page
 
 # Any character at all, lone surrogates, controls and non-characters included.
@@ -133,7 +133,7 @@ FIELDS = st.fixed_dictionaries(
 @settings(max_examples=400, deadline=None)
 @given(FIELDS)
 def test_front_matter_parses_back_to_the_same_values(fields):
-    text = render(fields)
+    text = dump(fields)
     text.encode("utf-8")  # always writable
     back = parse(text)
     expected = printable_values(fields)

@@ -17,7 +17,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from newsdigest.publish import (
+from newsdigest.publish.command import (
     PublishConfig,
     PublishError,
     build_production,
@@ -28,7 +28,7 @@ from newsdigest.publish import (
     rollback,
     size_problems,
 )
-from newsdigest.publish_targets import (
+from newsdigest.publish.targets import (
     content_type,
     is_page,
     make_target,
@@ -152,7 +152,7 @@ def test_config_mistakes_are_refused_clearly(tmp_path):
 
 
 def test_production_build_links_absolutely_and_leaves_drafts_out(project):
-    from newsdigest.site import build_site
+    from newsdigest.site.build import build_site
 
     content = project / "content"
     add_seeds(project, MORE)

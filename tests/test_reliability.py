@@ -20,9 +20,9 @@ import feedparser
 import pytest
 from lxml import etree
 
-from newsdigest.ingest import ingest
+from newsdigest.content_format import dump, parse
+from newsdigest.ingest.run import ingest
 from newsdigest.lock import lock_path
-from newsdigest.write import parse, render
 from tests.conftest import ROOT, SEEDS
 from tests.hostile_seeds import BAD, GOOD, make_hostile_seeds
 
@@ -196,7 +196,7 @@ def test_editor_edits_survive_and_untouched_fields_refresh(tmp_path, caplog):
     edited["summary"] = "The council adds night buses in three districts from January."
     edited["topics"] = ["public transport"]
     edited["body"] = original["body"] + "\n\nEditor's note: the vote was unanimous."
-    path.write_text(render(edited), encoding="utf-8")
+    path.write_text(dump(edited), encoding="utf-8")
 
     # the seed changes: the scraper now has a byline, so the machine has an author to add
     write_seed(seeds, seed.name, "Night Buses Extended to Three Districts", byline="By Jane Doe")
@@ -342,9 +342,9 @@ def test_hostile_titles_round_trip_and_names_stay_inside(tmp_path):
         assert all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in fields["slug"])
     hand = content / "2026" / "01" / "hand.md"  # an editor's slug that climbs out
     hand.parent.mkdir(parents=True)
-    hand.write_text(render({"title": "Hand", "slug": "../../../../escaped", "date": "2026-01-02",
+    hand.write_text(dump({"title": "Hand", "slug": "../../../../escaped", "date": "2026-01-02",
                             "body": BODY}), encoding="utf-8")  # fmt: skip
-    from newsdigest.site import build_site
+    from newsdigest.site.build import build_site
 
     build_site(content, output)
     for path in output.rglob("*"):
@@ -358,7 +358,7 @@ def test_yaml_front_matter_executes_nothing(tmp_path):
         "---\ntitle: !!python/object/apply:os.system ['touch " + str(tmp_path / "owned") + "']\n"
         "slug: x\n---\n\nBody.\n"
     )
-    from newsdigest.write import FrontMatterError
+    from newsdigest.content_format import FrontMatterError
 
     with pytest.raises(FrontMatterError):
         parse(text)
@@ -529,7 +529,7 @@ def test_feeds_stay_well_formed_whatever_the_source_contained(tmp_path):
         f'\\uFFFE y"\n---\n\n{BODY} {odd} {refs}\n'.encode("utf-8", "surrogatepass")
         + b"\xed\xa0\x80 \xff\xfe\n"
     )
-    from newsdigest.site import build_site
+    from newsdigest.site.build import build_site
 
     build_site(content, output)
     feeds = list((output / "feeds").rglob("*.xml"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsdigest.render import markdown_to_html
+from newsdigest.site.markdown import markdown_to_html
 
 BODY = "\n\n".join(
     [

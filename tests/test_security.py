@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from lxml import etree, html
 
-from newsdigest.ingest import ingest
-from newsdigest.site import build_site
+from newsdigest.ingest.run import ingest
+from newsdigest.site.build import build_site
 
 VECTORS = [
     line

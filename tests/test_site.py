@@ -17,11 +17,11 @@ import pytest
 from lxml import html
 from synthetic import many_articles, write_article
 
-from newsdigest.check import check_links, run_check
-from newsdigest.pelican.related import add_related
-from newsdigest.site import build_site, pelican_settings
-from newsdigest.tag import Tagger
-from newsdigest.write import parse
+from newsdigest.content_format import parse
+from newsdigest.ingest.tag import Tagger
+from newsdigest.publish.checks import check_links, run_check
+from newsdigest.site.build import build_site, pelican_settings
+from newsdigest.site.related import add_related
 
 SITEURL = "http://127.0.0.1:8000"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest.tag import Tagger, accept, load_review_list, review, write_review_list
+from newsdigest.ingest.tag import Tagger, accept, load_review_list, review, write_review_list
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_630b42074d3af39e.txt"
@@ -21,8 +21,8 @@ def tagger() -> Tagger:
 
 
 def seed_article() -> tuple[str, str]:
-    from newsdigest.clean import clean
-    from newsdigest.read import read_seed
+    from newsdigest.ingest.clean import clean
+    from newsdigest.ingest.read import read_seed
 
     article = clean(read_seed(SEED))
     return article.title, article.body

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from newsdigest.write import remove_stale_temporaries, write_if_changed
+from newsdigest.atomic import remove_stale_temporaries, write_if_changed
 
 log = logging.getLogger(__name__)
 

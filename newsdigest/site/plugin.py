@@ -14,12 +14,14 @@ Listed in `PLUGINS` of pelican.conf.py as `newsdigest.pelican`.
 
 from pelican import signals
 
-from newsdigest.pelican import editions, search, site_files, taxonomy
-from newsdigest.pelican.articles import prepare_articles
-from newsdigest.pelican.feeds import adjust_feed, index_articles
-from newsdigest.pelican.reader import add_reader, drop_disabled_markdown
-from newsdigest.pelican.related import add_neighbours, add_related
-from newsdigest.pelican.writer import cache_saved, discard_torn_cache, get_writer
+from newsdigest.site import editions, search
+from newsdigest.site import files as site_files
+from newsdigest.site import taxonomies as taxonomy
+from newsdigest.site.articles import prepare_articles
+from newsdigest.site.feeds import adjust_feed, index_articles
+from newsdigest.site.reader import add_reader, drop_disabled_markdown
+from newsdigest.site.related import add_neighbours, add_related
+from newsdigest.site.writer import cache_saved, discard_torn_cache, get_writer
 
 
 def add_generators(pelican):

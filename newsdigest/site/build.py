@@ -38,12 +38,12 @@ from pelican.settings import read_settings
 from tqdm import tqdm
 
 from newsdigest.lock import folder_lock
-from newsdigest.pelican.reader import forget_prefetched, prefetch
+from newsdigest.site.reader import forget_prefetched, prefetch
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # newsdigest/
+ROOT = PACKAGE.parent  # the project: pelican.conf.py, theme/, vocab/
 STAMP_NAME = ".newsdigest-build"
 # Bump when the build's own logic changes what it writes.
 BUILD_VERSION = "1"
@@ -127,7 +127,7 @@ def plugin_sources() -> set[Path]:
     the site through the content files it rewrites.
     """
     found: set[Path] = set()
-    todo = [Path(__file__).resolve(), *(PACKAGE / "pelican").glob("*.py")]  # and this module
+    todo = sorted((PACKAGE / "site").glob("*.py"))
     while todo:
         path = todo.pop()
         if path in found or not path.exists():

@@ -1,19 +1,18 @@
-"""Write articles as Markdown files with YAML front matter, atomically.
+"""The article file format: YAML front matter between `---` lines, then a Markdown body.
 
-Front matter goes through `yaml.safe_dump` and comes back through
-`yaml.safe_load`, so any title round-trips as text and no tag can build a
-Python object. Every file is written to a temporary name beside its target and
-renamed over it, so a crash never leaves a half-written article.
+Ingest writes it (`article_fields`, `dump`), the site reads it (`parse`, `parse_body`);
+neither side knows how the other works. Front matter goes through `yaml.safe_dump` and
+comes back through `yaml.safe_load`, so any title round-trips as text and no tag can
+build a Python object. Text put into a body goes through `escape_markdown`, so Markdown
+renders it as the same words; strings lose the characters that are never text, so
+everything built from a file is well-formed XML.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -36,8 +35,6 @@ FIELD_ORDER = (
 )
 
 
-TEMP_SUFFIX = ".newsdigest-tmp"
-
 # Characters that are never text and that XML 1.0 or YAML refuse: C0 controls other than tab and
 # newline, DEL and the C1 controls, lone surrogates and the Unicode non-characters.
 _NOT_TEXT = re.compile(
@@ -47,6 +44,35 @@ _NOT_TEXT = re.compile(
 )
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,12})|([0-9]{1,12}));?")
 _CLOSING_LINE = re.compile(r"\n---[ \t\r]*(?:\n|$)")
+
+
+# Characters that mean something to CommonMark or GFM anywhere in a line.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
+# An ampersand that would start a character reference (`&amp;`, `&#38;`).
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+# Line starts that would turn a paragraph into a heading, quote, list, rule or table.
+_BLOCK_START = re.compile(r"^(\s*)([#>+\-=|]|\d{1,9}[.)](?=\s|$))")
+
+
+def escape_inline(text: str) -> str:
+    """Plain text as Markdown that renders as the same characters inside a line."""
+    return _ENTITY_LIKE.sub(r"\\&", _INLINE_SPECIAL.sub(r"\\\1", text))
+
+
+def escape_block_start(line: str) -> str:
+    """A line whose start Markdown would read as a block marker, with that marker escaped."""
+    match = _BLOCK_START.match(line)
+    if not match:
+        return line
+    lead, marker = match.groups()
+    if marker[0].isdigit():  # "2024. A year": the period is escaped, not the number
+        return lead + marker[:-1] + "\\" + marker[-1] + line[match.end() :]
+    return lead + "\\" + marker + line[match.end() :]
+
+
+def escape_markdown(text: str) -> str:
+    """Escape plain text so that Markdown renders it as the same words, nothing more."""
+    return escape_block_start(escape_inline(text))
 
 
 class FrontMatterError(ValueError):
@@ -106,7 +132,7 @@ def article_fields(article: Article, slug: str, date: str) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v not in (None, "", [], {})}
 
 
-def render(fields: dict[str, Any]) -> str:
+def dump(fields: dict[str, Any]) -> str:
     """A Markdown document: `---`, YAML front matter, `---`, the body.
 
     Strings lose the characters that are never text, so the file always parses back and
@@ -225,44 +251,3 @@ def same_fingerprint(value: Any, stored: str | None) -> bool:
         return fingerprint(value) == stored
     data = yaml.safe_dump(value, allow_unicode=True, sort_keys=True).encode()
     return hashlib.sha256(data).hexdigest()[:16] == stored
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file in the same folder, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_if_changed(path: Path, data: str | bytes) -> bool:
-    """`atomic_write` unless the file already holds exactly these bytes; True when it wrote.
-
-    An unchanged file keeps its modification time, so rebuilds and syncs touch only what changed.
-    """
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        if path.stat().st_size == len(raw) and path.read_bytes() == raw:
-            return False
-    except OSError:
-        pass  # not there yet, or unreadable: write it
-    atomic_write(path, raw)
-    return True
-
-
-def remove_stale_temporaries(folder: Path) -> int:
-    """Delete temporary files a killed run left in `folder`; call it only under the folder's lock."""
-    removed = 0
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            if name.startswith(".") and name.endswith(TEMP_SUFFIX):
-                Path(root, name).unlink(missing_ok=True)
-                removed += 1
-    return removed

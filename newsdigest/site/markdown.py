@@ -16,7 +16,7 @@ from cmarkgfm import _cmark
 from cmarkgfm import cmark as gfm
 from cmarkgfm.cmark import Options
 
-from newsdigest.write import drop_non_text_references
+from newsdigest.content_format import drop_non_text_references
 
 ALLOWED_TAGS = {
     "p",

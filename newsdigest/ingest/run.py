@@ -26,21 +26,20 @@ from pathlib import Path
 from tqdm import tqdm
 
 from newsdigest.article import Article
-from newsdigest.clean import CleanError, clean
-from newsdigest.ledger import Entry, Ledger
-from newsdigest.lock import folder_lock
-from newsdigest.read import MAX_BYTES, ReadError, read_seed, seed_format
-from newsdigest.text import slugify
-from newsdigest.write import (
+from newsdigest.atomic import atomic_write, remove_stale_temporaries
+from newsdigest.content_format import (
     FrontMatterError,
     article_fields,
-    atomic_write,
+    dump,
     fingerprint,
     parse,
-    remove_stale_temporaries,
-    render,
     same_fingerprint,
 )
+from newsdigest.ingest.clean import CleanError, clean
+from newsdigest.ingest.ledger import Entry, Ledger
+from newsdigest.ingest.read import MAX_BYTES, ReadError, read_seed, seed_format
+from newsdigest.lock import folder_lock
+from newsdigest.text import slugify
 
 log = logging.getLogger("newsdigest")
 
@@ -233,7 +232,7 @@ _TAGGER = None
 def _load_tagger(vocab_dir: Path | None):
     global _TAGGER
     if _TAGGER is None or getattr(_TAGGER, "_vocab_dir_arg", None) != vocab_dir:
-        from newsdigest.tag import Tagger
+        from newsdigest.ingest.tag import Tagger
 
         _TAGGER = Tagger.load(Path(vocab_dir) if vocab_dir else None)
         _TAGGER._vocab_dir_arg = vocab_dir
@@ -342,7 +341,7 @@ def _store(
             pass  # untouched since ingest wrote it
         else:
             fields, kept = _merge(machine, parse(current_text), entry)
-    text = render(fields)
+    text = dump(fields)
     if not target.exists() or target.read_text(encoding="utf-8", errors="replace") != text:
         atomic_write(target, text)
     entry.seed, entry.digest, entry.pipeline = seed.name, seed.digest, tagging
@@ -393,7 +392,7 @@ def _content_path(slug: str, date: str) -> str:
 def _write_review_list(ledger: Ledger, content_dir: Path) -> None:
     """Collect the new-actor candidates of every article into the editors' review list."""
     try:
-        from newsdigest.tag import Candidate, write_review_list
+        from newsdigest.ingest.tag import Candidate, write_review_list
     except ImportError:
         return
     by_article = {

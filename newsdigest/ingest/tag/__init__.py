@@ -28,7 +28,7 @@ import pycountry
 import yaml
 
 from newsdigest.article import Quote
-from newsdigest.tag_words import (
+from newsdigest.ingest.tag.words import (
     CONNECTORS,
     DATE_WORDS,
     FUNCTION_WORDS,

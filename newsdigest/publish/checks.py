@@ -156,7 +156,7 @@ def run_check(output: Path) -> None:
     if not Path(output).is_dir():
         print(f"error: {output}/ does not exist; run `invoke build` first", file=sys.stderr)
         raise SystemExit(1)
-    from newsdigest.site import pelican_settings
+    from newsdigest.site.build import pelican_settings
 
     settings = pelican_settings(Path("content"), Path(output))
     siteurl = settings.get("CANONICAL_SITEURL") or settings["SITEURL"]

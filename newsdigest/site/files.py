@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from pelican.generators import Generator
 
-from newsdigest.write import write_if_changed
+from newsdigest.atomic import write_if_changed
 
 SITEMAP_LIMIT = 50_000
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

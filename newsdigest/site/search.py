@@ -19,7 +19,8 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from newsdigest.write import write_if_changed
+from newsdigest.atomic import write_if_changed
+from newsdigest.text import shorten
 
 DEFAULTS = {
     "SEARCH_URL": "search/",
@@ -45,9 +46,7 @@ def search_index(articles, taxonomies: dict, summary_length: int) -> dict:
         index[field] = [[term.name, term.url] for term in terms]
     entries = []
     for article in articles:
-        summary = plain(getattr(article, "summary", ""))
-        if len(summary) > summary_length:
-            summary = summary[: summary_length - 1].rsplit(" ", 1)[0] + "…"
+        summary = shorten(plain(getattr(article, "summary", "")), summary_length)
         entries.append(
             [
                 plain(article.title),

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from newsdigest.tag import Tagger
+from newsdigest.ingest.tag import Tagger
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]  # the project
 EVAL_DIR = ROOT / "tests" / "eval"
 
 # The floors the tagger must hold (tests/test_evaluate.py fails below them).
@@ -109,8 +109,8 @@ def evaluate(eval_dir: Path | None = None, vocab_dir: Path | None = None) -> Rep
 
 def read_article(path: Path) -> tuple[str, str]:
     """Title and Markdown body of a raw seed file, through the pipeline's own read and clean."""
-    from newsdigest.clean import clean
-    from newsdigest.read import read_seed
+    from newsdigest.ingest.clean import clean
+    from newsdigest.ingest.read import read_seed
 
     article = clean(read_seed(path))
     return article.title, article.body

@@ -3,7 +3,7 @@
 Plain-text scrapes from autoblogs follow a loose layout: the title, a byline
 (often a placeholder such as `Admin`), the title again, body paragraphs, then
 site boilerplate (`For more details ... visit BBC News.`, `Source link`,
-`Related Posts`). Saved HTML pages go to `newsdigest.extract`.
+`Related Posts`). Saved HTML pages go to `newsdigest.ingest.extract`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import unicodedata
 from dateutil import parser as dateparser
 
 from newsdigest.article import Article, RawArticle
-from newsdigest.text import escape_markdown, summarize
-from newsdigest.write import drop_non_text_references, printable
+from newsdigest.content_format import drop_non_text_references, escape_markdown, printable
+from newsdigest.text import strip_tags, summarize
 
 
 class CleanError(Exception):
@@ -137,7 +137,6 @@ _ATTRIBUTION = re.compile(
     r"(?:the\s+website\s+of\s+)?(?P<name>[A-Z0-9][\w&'’.+ -]{0,60}?)\s*[.!]?$",
     re.IGNORECASE,
 )
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->")
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’')\]]$")
 
 
@@ -177,7 +176,7 @@ def clean_text(raw: RawArticle) -> Article:
 
 def clean_html(raw: RawArticle) -> Article:
     """Clean a saved HTML page through the extractor."""
-    from newsdigest.extract import extract_page
+    from newsdigest.ingest.extract import extract_page
 
     page = extract_page(drop_non_text_references(raw.text))
     body = (page.body or "").strip()
@@ -211,15 +210,6 @@ def _check_body(text: str) -> None:
 def _tidy(line: str) -> str:
     """Collapse runs of white space (tabs, no-break spaces) and trim."""
     return " ".join(line.replace("\u00a0", " ").split())
-
-
-def strip_tags(text: str) -> str:
-    """A headline holds no markup: tags left in it go (nested ones too), their words stay."""
-    for _ in range(5):
-        text, removed = _TAG.subn(" ", text)
-        if not removed:
-            break
-    return text
 
 
 def _title(line: str) -> str:

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from newsdigest.pelican.reader import LazyBody
-from newsdigest.render import link_remote_images
+from newsdigest.site.markdown import link_remote_images
+from newsdigest.site.reader import LazyBody
 
 WORDS_PER_MINUTE = 230
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -223,7 +223,7 @@ def _related_terms(term: Term, taxonomies: dict) -> dict[str, list[tuple[Term, i
 def _load_vocabulary(vocab_dir):
     """The editors' vocabulary (for slugs, kinds and roles), or None when it cannot be loaded."""
     try:
-        from newsdigest.tag import Tagger
+        from newsdigest.ingest.tag import Tagger
 
         return Tagger.load(vocab_dir or None)
     except Exception as error:  # the site still builds, with plain slugs and no kinds

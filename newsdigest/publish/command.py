@@ -18,7 +18,7 @@ from pathlib import Path
 import feedparser
 
 from newsdigest.lock import LockedError, folder_lock
-from newsdigest.publish_targets import Changes, PublishError, SiteSize, local_size, make_target
+from newsdigest.publish.targets import Changes, PublishError, SiteSize, local_size, make_target
 
 __all__ = ["PublishError", "PublishConfig", "load_config", "publish", "rollback"]
 
@@ -119,7 +119,7 @@ def production_settings(config: PublishConfig) -> dict:
 def _plugins() -> list:
     from pelican.settings import get_settings_from_file
 
-    from newsdigest.site import ROOT
+    from newsdigest.site.build import ROOT
 
     return list(get_settings_from_file(str(ROOT / "pelican.conf.py")).get("PLUGINS", []))
 
@@ -167,8 +167,8 @@ def build_production(
     """Ingest, then build with production settings; refuse on failed seeds (strict) or errors."""
     from pelican import signals
 
-    from newsdigest import site
-    from newsdigest.ingest import ingest
+    from newsdigest.ingest.run import ingest
+    from newsdigest.site import build as site
 
     settings = production_settings(config)
     try:
@@ -226,7 +226,7 @@ def feed_problems(output: Path, feed_domain: str) -> list[str]:
 
 
 def link_problems(output: Path, site_url: str) -> list[str]:
-    from newsdigest.check import check_links
+    from newsdigest.publish.checks import check_links
 
     return [f"broken internal link: {link}" for link in check_links(Path(output), site_url)]
 

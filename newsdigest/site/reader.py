@@ -20,10 +20,9 @@ from html import escape
 from markupsafe import Markup
 from pelican.readers import BaseReader
 
-from newsdigest.clean import strip_tags
-from newsdigest.render import link_remote_images, markdown_to_html
-from newsdigest.text import slugify
-from newsdigest.write import parse, parse_body, printable, printable_values
+from newsdigest.content_format import parse, parse_body, printable, printable_values
+from newsdigest.site.markdown import link_remote_images, markdown_to_html
+from newsdigest.text import slugify, strip_tags
 
 # Values that are text, not HTML: escaped once here, so templates and feeds show them as written.
 TEXT_FIELDS = ("title", "summary")

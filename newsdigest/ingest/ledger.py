@@ -19,7 +19,8 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from newsdigest.write import FrontMatterError, atomic_write, parse
+from newsdigest.atomic import atomic_write
+from newsdigest.content_format import FrontMatterError, parse
 
 log = logging.getLogger("newsdigest")
 

@@ -1,0 +1,55 @@
+"""One way to write a file: atomically, and only when its bytes change.
+
+Every file is written to a temporary name beside its target and renamed over it, so a
+crash never leaves a half-written article, page or ledger, and a reader sees the old
+file or the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+TEMP_SUFFIX = ".newsdigest-tmp"
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write to a temporary file in the same folder, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_if_changed(path: Path, data: str | bytes) -> bool:
+    """`atomic_write` unless the file already holds exactly these bytes; True when it wrote.
+
+    An unchanged file keeps its modification time, so rebuilds and syncs touch only what changed.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.stat().st_size == len(raw) and path.read_bytes() == raw:
+            return False
+    except OSError:
+        pass  # not there yet, or unreadable: write it
+    atomic_write(path, raw)
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete temporary files a killed run left in `folder`; call it only under the folder's lock."""
+    removed = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                Path(root, name).unlink(missing_ok=True)
+                removed += 1
+    return removed

@@ -80,7 +80,7 @@ TAXONOMIES = {
         "index_save_as": "topics/index.html",
         "feed_atom": "feeds/topics/{slug}.atom.xml",
         "feed_rss": "feeds/topics/{slug}.rss.xml",
-        "vocabulary": "topic",  # slug and IPTC code from vocab/topics.yaml
+        "vocabulary": "topics",  # slug and IPTC code from vocab/topics.yaml
     },
     "actors": {
         "singular": "actor",
@@ -91,7 +91,7 @@ TAXONOMIES = {
         "index_save_as": "actors/index.html",
         "feed_atom": "feeds/actors/{slug}.atom.xml",
         "feed_rss": "feeds/actors/{slug}.rss.xml",
-        "vocabulary": "actor",  # kind and role from vocab/actors.yaml
+        "vocabulary": "actors",  # kind and role from vocab/actors.yaml
         "group_by": "kind",
         "groups": {"person": "People", "organisation": "Organisations", "state": "States"},
         "other_group": "Not yet classified",
@@ -112,6 +112,9 @@ RSS_FEED_SUMMARY_ONLY = os.environ.get("NEWSDIGEST_FEED_SUMMARY_ONLY", "") == "1
 # Topic and actor feeds: summary and link of each article (False: full text, as above).
 TERM_FEED_SUMMARY_ONLY = os.environ.get("NEWSDIGEST_TERM_FEED_FULL", "") != "1"
 
+# Drafts (`status: draft`) are shown in preview builds; `invoke publish` sets this to False.
+PUBLISH_DRAFTS = True
+
 # Images hosted by the sources appear as links ("show" would load them from the source's host).
 REMOTE_IMAGES = "link"
 
@@ -121,4 +124,4 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "reader"
 CHECK_MODIFIED_METHOD = "mtime"
-CACHE_PATH = os.environ.get("NEWSDIGEST_CACHE", "cache")
+CACHE_PATH = "cache"  # `invoke build` puts it beside the output folder

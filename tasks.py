@@ -136,12 +136,11 @@ def test(c, k="", browser=True):
 
 @task(
     help={
-        "review": "list the new actors found in the articles (the default)",
         "accept": "add this candidate to vocab/actors.yaml",
         "content": "content folder holding the review list (default content/)",
     }
 )
-def actors(c, review=True, accept="", content="content"):
+def actors(c, accept="", content="content"):
     """Review new actors found by ingest, or accept one into the vocabulary."""
     from newsdigest.cli import run_actors
 

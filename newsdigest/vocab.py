@@ -127,6 +127,46 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
     )
 
 
+def term_entries(vocabulary: str, vocab_dir: Path | None = None) -> dict[str, dict]:
+    """What the site shows of the terms of one vocabulary, by name: slug, kind, role, IPTC code.
+
+    `vocabulary` is what a taxonomy declares: "topics" (found by name or slug) and
+    "actors" (states from pycountry included) are the tagger's vocabularies; any other
+    name is a file `<vocabulary>.yaml` holding a list of entries with at least a `name`.
+    Read without compiling the tagger's matchers: the site needs none of them.
+    """
+    vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
+    if vocabulary == "topics":
+        path = vocab_dir / "topics.yaml"
+        doc = _parse(path, _read_bytes(path)) or {}
+        topics = [_topic(entry, path) for entry in doc.get("topics") or []]
+        found = {topic.name: _fields(topic) for topic in topics}
+        found.update({topic.slug: _fields(topic) for topic in topics})
+        return found
+    if vocabulary == "actors":
+        states = _parse(vocab_dir / "states.yaml", _read_bytes(vocab_dir / "states.yaml")) or {}
+        actors = {actor.name: _fields(actor) for actor in _states(states)}
+        path = vocab_dir / "actors.yaml"
+        for entry in _parse(path, _read_bytes(path)) or []:
+            actor = _actor(entry, path)
+            actors[actor.name] = _fields(actor)
+        return actors
+    path = vocab_dir / f"{vocabulary}.yaml"
+    entries = _parse(path, _read_bytes(path)) or []
+    if isinstance(entries, dict):  # {places: [...]} as well as a plain list
+        entries = entries.get(vocabulary) or []
+    found = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("name"):
+            raise VocabularyError(f"{path}: an entry without a name: {entry!r}")
+        found[" ".join(str(entry["name"]).split())] = dict(entry)
+    return found
+
+
+def _fields(entry) -> dict:
+    return {name: getattr(entry, name) for name in entry.__dataclass_fields__}
+
+
 def word_matches(pattern: re.Pattern[str], text: str, inside_word: str = "&"):
     """The matches of `pattern` in `text` that start a word: not after a letter, a digit, `_`
     or a character of `inside_word`. The same matches as a look-behind at the front of the

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from newsdigest.ingest.run import ingest
-from newsdigest.site.build import PAGE_CACHE_NAME, STAMP_NAME, build_site
+from newsdigest.site.build import STAMP_NAME, build_site
+from newsdigest.site.cache import PAGE_CACHE_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKKEEPING = {STAMP_NAME, PAGE_CACHE_NAME}
@@ -72,98 +73,60 @@ def test_a_theme_change_renders_every_page_again(tmp_path, generate):
     assert page.read_text() != "stale"
 
 
-def test_reading_on_every_core_gives_the_same_site(tmp_path, generate, monkeypatch, caplog):
+def test_reading_on_every_core_gives_the_same_site(tmp_path, generate, caplog):
     """Articles read in worker processes make the site that reading in one process makes,
     and a file that cannot be read is reported all the same."""
-    from newsdigest.site import reader
-
     seeds, content = tmp_path / "seeds", tmp_path / "content"
     generate.generate(24, seeds, seed=5, progress=False)
     ingest(seeds, content)
     (content / "2025" / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody.\n")
 
-    monkeypatch.setattr(reader, "PREFETCH_THRESHOLD", 10**9)  # one process
-    build_site(content, tmp_path / "alone", force=True)
+    build_site(content, tmp_path / "alone", force=True, PARALLEL_READ_MIN_FILES=10**9)
     errors_alone = [r.getMessage() for r in caplog.records if "broken.md" in r.getMessage()]
     caplog.clear()
-
-    from newsdigest.site import build as site
-
-    left_over = []  # what the worker processes read and Pelican did not take
-
-    def forget():
-        left_over.append(len(reader._PREFETCHED))
-        reader.forget_prefetched()
-
-    monkeypatch.setattr(reader, "PREFETCH_THRESHOLD", 1)  # every core
-    monkeypatch.setattr(site, "forget_prefetched", forget)
-    prefetched = []
-    original = reader.prefetch
-    monkeypatch.setattr(
-        site,
-        "prefetch",
-        lambda generator: (original(generator), prefetched.append(len(reader._PREFETCHED))),
+    build_site(
+        content, tmp_path / "parallel", force=True, PARALLEL_READ_MIN_FILES=1, RENDER_PROCESSES=2
     )
-    build_site(content, tmp_path / "parallel", force=True)
     errors_parallel = [r.getMessage() for r in caplog.records if "broken.md" in r.getMessage()]
 
-    assert prefetched == [24] and left_over == [0]  # the good files, all taken by Pelican
     assert _files(tmp_path / "alone") == _files(tmp_path / "parallel")
+    assert len(list((tmp_path / "alone").glob("20*/*/*/index.html"))) == 24
     assert errors_alone and errors_parallel == errors_alone
 
 
-def test_pages_rendered_in_forked_batches_are_the_pages_of_one_process(
-    tmp_path, generate, monkeypatch
-):
+@pytest.mark.parametrize("batch", [1, 4])
+def test_pages_rendered_in_forked_batches_are_the_pages_of_one_process(tmp_path, generate, batch):
     """Article pages go out in batches to forked processes; the site and the page cache
     they leave are those of a build that renders everything in one process."""
     import json
-
-    from newsdigest.site import build as site
 
     seeds, content = tmp_path / "seeds", tmp_path / "content"
     generate.generate(30, seeds, seed=11, progress=False)
     ingest(seeds, content)
 
-    output = tmp_path / "output"
-    monkeypatch.setattr(site, "BATCH_PAGES", 10**9)  # everything in this process
-    build_site(content, output)
-    alone, alone_keys = _files(output), json.loads((output / PAGE_CACHE_NAME).read_text())
+    output = tmp_path / "output"  # the same folder: it is part of the settings, so of the keys
+    build_site(content, output, RENDER_PROCESSES=1)
+    alone, keys = _files(output), json.loads((output / PAGE_CACHE_NAME).read_text())
     shutil.rmtree(output)
+    build_site(content, output, RENDER_PROCESSES=2, RENDER_BATCH_PAGES=batch)
 
-    forks = []
-    fork = site.PageRenderer._fork
-    monkeypatch.setattr(site, "BATCH_PAGES", 4)
-    monkeypatch.setattr(site.PageRenderer, "_fork", lambda *a: forks.append(1) or fork(*a))
-    build_site(content, output)
-
-    assert len(forks) >= 5  # 30 article pages, 4 a batch, some taken by this process
     assert _files(output) == alone
-    assert json.loads((output / PAGE_CACHE_NAME).read_text()) == alone_keys
-    assert len(alone_keys) > 30
-    assert not list(output.glob(f"{PAGE_CACHE_NAME}.*.part"))
+    assert json.loads((output / PAGE_CACHE_NAME).read_text()) == keys
+    assert len(keys) > 30
 
 
-def test_every_job_in_one_forked_batch(tmp_path, generate, monkeypatch):
-    """When forked processes take every batch, this process waits for them and the site
-    is complete all the same."""
-    from collections import deque
-
-    from newsdigest.site import build as site
-
+def test_a_failing_page_fails_the_build_whichever_process_renders_it(tmp_path, generate):
+    """A template error in a forked batch is an error of the build, not a missing page."""
     seeds, content = tmp_path / "seeds", tmp_path / "content"
-    generate.generate(6, seeds, seed=13, progress=False)
+    generate.generate(12, seeds, seed=13, progress=False)
     ingest(seeds, content)
-    build_site(content, tmp_path / "alone")
-    monkeypatch.setattr(site, "_shares", lambda jobs, workers: (deque(), [list(jobs)]))
-    monkeypatch.setattr(site.PageRenderer, "__init__", _with_workers(site.PageRenderer.__init__, 2))
-    build_site(content, tmp_path / "forked")
-    assert _files(tmp_path / "forked") == _files(tmp_path / "alone")
-
-
-def _with_workers(init, workers):
-    def patched(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        self.workers = workers
-
-    return patched
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    article = theme / "templates" / "article.html"
+    failing = "{{ article.no_such_thing.upper() }}{% endblock %}"
+    article.write_text(article.read_text().replace("{% endblock %}", failing, 1))
+    settings = tmp_path / "pelican.conf.py"
+    settings.write_text((ROOT / "pelican.conf.py").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="rendering process"):
+        build_site(content, tmp_path / "out", settings, RENDER_PROCESSES=2, RENDER_BATCH_PAGES=2)
+    assert not (tmp_path / "out" / STAMP_NAME).exists()

@@ -17,24 +17,18 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from newsdigest.publish.checks import check_site, size_problems
 from newsdigest.publish.command import (
     PublishConfig,
-    PublishError,
     build_production,
-    check_site,
     load_config,
     production_settings,
     publish,
     rollback,
-    size_problems,
 )
-from newsdigest.publish.targets import (
-    content_type,
-    is_page,
-    make_target,
-    parse_itemized,
-    plan_sync,
-)
+from newsdigest.publish.targets import PublishError, make_target
+from newsdigest.publish.targets.rsync import parse_itemized
+from newsdigest.publish.targets.s3 import content_type, is_page, plan_sync
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -12,19 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import multiprocessing
 import os
 import re
 import stat
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
+from newsdigest import parallel
 from newsdigest.article import Article
 from newsdigest.atomic import atomic_write, remove_stale_temporaries
 from newsdigest.content_format import (
@@ -277,7 +275,7 @@ def _process(seeds: list[_Seed], workers: int | None, vocab_dir: Path | None):
     progress = dict(
         total=len(items), unit="seed", desc="ingest", disable=None, leave=False, file=sys.stderr
     )
-    workers = workers or os.cpu_count() or 1
+    workers = workers or parallel.workers()
     if len(items) < PARALLEL_THRESHOLD or workers == 1:
         for seed, item in tqdm(zip(seeds, items, strict=True), **progress):
             yield seed, _work(item)
@@ -286,11 +284,11 @@ def _process(seeds: list[_Seed], workers: int | None, vocab_dir: Path | None):
     with tqdm(**progress) as bar:
         while done < len(items):
             try:
-                for outcome in _pool_map(items[done:], workers):
+                for outcome in parallel.map_forked(_work, items[done:], workers, chunksize=16):
                     yield seeds[done], outcome
                     done += 1
                     bar.update()
-            except BrokenProcessPool:
+            except parallel.BrokenProcessPool:
                 # A worker died (killed, out of memory, a crash in a C library): the seed it was
                 # on fails alone, in a process of its own, and the batch goes on.
                 yield seeds[done], _work_isolated(items[done])
@@ -298,18 +296,10 @@ def _process(seeds: list[_Seed], workers: int | None, vocab_dir: Path | None):
                 bar.update()
 
 
-def _pool_map(items: list, workers: int):
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(_work, items, chunksize=16)
-
-
 def _work_isolated(item):
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     try:
-        with ProcessPoolExecutor(1, mp_context=context) as pool:
-            return pool.submit(_work, item).result()
-    except BrokenProcessPool:
+        return parallel.run_forked(_work, item)
+    except RuntimeError:
         return "the process reading it died (out of memory, or a crash while parsing)"
 
 

@@ -1,9 +1,10 @@
-"""Link checker for the built site: every internal link must reach a file (and its #anchor).
+"""Checks of a built site, in one place: `invoke check` runs the link checker, and publish
+deploys nothing unless every check here passes.
 
-Reads every HTML page and feed in the output folder and resolves each link,
-stylesheet, script, image and form action the way a browser would, from the
-page's own URL. Links to other hosts are not fetched. Absolute links to the
-site itself (canonical URLs, feed entries) are checked against the folder.
+The link checker reads every HTML page and feed in the output folder and resolves each link,
+stylesheet, script, image and form action the way a browser would, from the page's own URL.
+Links to other hosts are not fetched. Absolute links to the site itself (canonical URLs, feed
+entries) are checked against the folder.
 """
 
 from __future__ import annotations
@@ -12,9 +13,16 @@ import posixpath
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+import feedparser
 from lxml import etree, html
+
+from newsdigest.publish.targets import PublishError, SiteSize, local_size
+
+if TYPE_CHECKING:
+    from newsdigest.publish.command import PublishConfig
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "form": "action"}
 FEED_SUFFIXES = (".atom.xml", ".rss.xml")
@@ -168,3 +176,57 @@ def run_check(output: Path) -> None:
         print(f"check: {len(broken)} broken link(s) in {pages} pages", file=sys.stderr)
         raise SystemExit(1)
     print(f"check: {pages} pages, no broken internal link")
+
+
+def feed_problems(output: Path, feed_domain: str) -> list[str]:
+    """Every feed must parse and link to absolute addresses on the feed domain."""
+    problems = []
+    feeds = sorted(p for p in Path(output).rglob("*.xml") if p.name.endswith(FEED_SUFFIXES))
+    for path in feeds:
+        name = path.relative_to(output).as_posix()
+        feed = feedparser.parse(path.read_bytes())
+        if feed.bozo:
+            problems.append(f"feed {name} does not parse: {feed.get('bozo_exception')}")
+            continue
+        for entry in feed.entries:
+            link = entry.get("link", "")
+            if not link.startswith(feed_domain.rstrip("/") + "/"):
+                problems.append(f"feed {name}: entry link {link!r} is not on {feed_domain}")
+                break
+    return problems
+
+
+def link_problems(output: Path, site_url: str) -> list[str]:
+    return [f"broken internal link: {link}" for link in check_links(Path(output), site_url)]
+
+
+def size_problems(
+    output: Path, published: SiteSize | None, min_ratio: float, force: bool
+) -> list[str]:
+    """Guard against wiping the site: an empty build, or one much smaller than the site online."""
+    built = local_size(output)
+    if built.files == 0 or not (Path(output) / "index.html").is_file():
+        return [f"{output}/ is empty or has no index.html"]
+    if published is None or force:
+        return []
+    if built.bytes < min_ratio * published.bytes or built.files < min_ratio * published.files:
+        return [
+            f"{output}/ ({built}) is much smaller than the site online ({published}); "
+            f"publish with --force if that is intended"
+        ]
+    return []
+
+
+def check_site(output: Path, config: PublishConfig, published: SiteSize | None, force=False):
+    """Every reason not to deploy, in one refusal."""
+    site_url = config.site_url.rstrip("/")
+    feed_domain = config.feed_domain.rstrip("/") or site_url
+    problems = size_problems(Path(output), published, config.min_size_ratio, force)
+    if not problems:
+        problems += link_problems(Path(output), site_url)
+        problems += feed_problems(Path(output), feed_domain)
+    if problems:
+        shown = problems[:20] + (
+            [f"... and {len(problems) - 20} more"] if len(problems) > 20 else []
+        )
+        raise PublishError("checks failed:\n  " + "\n  ".join(shown))

@@ -1,4 +1,5 @@
-"""Publishing: build with production settings, check the result, deploy it to a target.
+"""The `invoke publish` flow: build with production settings, check the result (checks.py),
+deploy it to a target (targets/), or roll a target back.
 
 The configuration is publish.toml (see publish.toml.example) with NEWSDIGEST_* environment
 variables on top. Nothing is deployed unless every check passes.
@@ -15,9 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import feedparser
-
 from newsdigest.lock import LockedError, folder_lock
+from newsdigest.publish.checks import check_site
 from newsdigest.publish.targets import Changes, PublishError, SiteSize, local_size, make_target
 
 __all__ = ["PublishError", "PublishConfig", "load_config", "publish", "rollback"]
@@ -102,9 +102,8 @@ def production_settings(config: PublishConfig) -> dict:
         "RELATIVE_URLS": False,
         "ANALYTICS_SCRIPT": config.analytics_script,
         "ANALYTICS_ATTRIBUTES": config.analytics_attributes,
-        # Drafts are previewed locally but never written for the public: this module, as a
-        # plugin, drops them, and no address is left for them.
-        "PLUGINS": [*_plugins(), __name__],
+        # Drafts are previewed locally but never written for the public: the site plugin
+        # drops them, and no address is left for them.
         "PUBLISH_DRAFTS": False,
         "DRAFT_SAVE_AS": "",
         "DRAFT_LANG_SAVE_AS": "",
@@ -114,33 +113,6 @@ def production_settings(config: PublishConfig) -> dict:
         "DELETE_OUTPUT_DIRECTORY": True,
         "OUTPUT_RETENTION": [],
     }
-
-
-def _plugins() -> list:
-    from pelican.settings import get_settings_from_file
-
-    from newsdigest.site.build import ROOT
-
-    return list(get_settings_from_file(str(ROOT / "pelican.conf.py")).get("PLUGINS", []))
-
-
-def register():
-    """Pelican plugin of production builds (see production_settings): no drafts at all."""
-    from pelican import signals
-
-    signals.article_generator_pretaxonomy.connect(_drop_draft_articles)
-    signals.page_generator_finalized.connect(_drop_draft_pages)
-
-
-def _drop_draft_articles(generator):
-    if not generator.settings.get("PUBLISH_DRAFTS", True):
-        generator.drafts, generator.drafts_translations = [], []
-
-
-def _drop_draft_pages(generator):
-    if not generator.settings.get("PUBLISH_DRAFTS", True):
-        generator.draft_pages, generator.draft_translations = [], []
-        generator.context["draft_pages"] = []
 
 
 @dataclass
@@ -203,63 +175,6 @@ def build_production(
     if stamp:
         (Path(output) / stamp).unlink(missing_ok=True)
     return Built(report, articles, local_size(Path(output)))
-
-
-def feed_problems(output: Path, feed_domain: str) -> list[str]:
-    """Every feed must parse and link to absolute addresses on the feed domain."""
-    problems = []
-    feeds = sorted(
-        p for p in Path(output).rglob("*.xml") if p.name.endswith((".atom.xml", ".rss.xml"))
-    )
-    for path in feeds:
-        name = path.relative_to(output).as_posix()
-        feed = feedparser.parse(path.read_bytes())
-        if feed.bozo:
-            problems.append(f"feed {name} does not parse: {feed.get('bozo_exception')}")
-            continue
-        for entry in feed.entries:
-            link = entry.get("link", "")
-            if not link.startswith(feed_domain.rstrip("/") + "/"):
-                problems.append(f"feed {name}: entry link {link!r} is not on {feed_domain}")
-                break
-    return problems
-
-
-def link_problems(output: Path, site_url: str) -> list[str]:
-    from newsdigest.publish.checks import check_links
-
-    return [f"broken internal link: {link}" for link in check_links(Path(output), site_url)]
-
-
-def size_problems(
-    output: Path, published: SiteSize | None, min_ratio: float, force: bool
-) -> list[str]:
-    """Guard against wiping the site: an empty build, or one much smaller than the site online."""
-    built = local_size(output)
-    if built.files == 0 or not (Path(output) / "index.html").is_file():
-        return [f"{output}/ is empty or has no index.html"]
-    if published is None or force:
-        return []
-    if built.bytes < min_ratio * published.bytes or built.files < min_ratio * published.files:
-        return [
-            f"{output}/ ({built}) is much smaller than the site online ({published}); "
-            f"publish with --force if that is intended"
-        ]
-    return []
-
-
-def check_site(output: Path, config: PublishConfig, published: SiteSize | None, force=False):
-    """Every reason not to deploy, in one refusal."""
-    settings = production_settings(config)
-    problems = size_problems(Path(output), published, config.min_size_ratio, force)
-    if not problems:
-        problems += link_problems(Path(output), settings["SITEURL"])
-        problems += feed_problems(Path(output), settings["FEED_DOMAIN"])
-    if problems:
-        shown = problems[:20] + (
-            [f"... and {len(problems) - 20} more"] if len(problems) > 20 else []
-        )
-        raise PublishError("checks failed:\n  " + "\n  ".join(shown))
 
 
 def describe(built: Built, changes: Changes, now: dt.datetime | None = None) -> str:

@@ -162,7 +162,3 @@ class EditionsGenerator(Generator):
             months=self.months,
             url=options["EDITIONS_URL"],
         )
-
-
-def add_generator(pelican):
-    return EditionsGenerator

@@ -27,8 +27,18 @@ def _article_for(context: dict, link: str):
     return context[ARTICLES_BY_URL].get(path)
 
 
+def summary_only(context: dict) -> bool:
+    """Whether a feed shows summaries only: the one place that reads the switch.
+
+    Site-wide feeds follow the `RSS_FEED_SUMMARY_ONLY` setting; a taxonomy's feeds are
+    given a context that sets it from `TERM_FEED_SUMMARY_ONLY` (taxonomies.py).
+    """
+    return bool(context.get("RSS_FEED_SUMMARY_ONLY"))
+
+
 def adjust_feed(context, feed) -> None:
-    summary_only = bool(context.get("RSS_FEED_SUMMARY_ONLY"))
+    """Run on every feed just before it is written (Pelican's `feed_generated`)."""
+    summary = summary_only(context)
     for key in ("title", "description", "subtitle"):
         if isinstance(feed.feed.get(key), str):
             feed.feed[key] = xml_safe(feed.feed[key])
@@ -36,7 +46,7 @@ def adjust_feed(context, feed) -> None:
         article = _article_for(context, item.get("link") or "")
         if article is not None:
             item["categories"] = [str(term) for term in getattr(article, "topics", None) or []]
-        if summary_only:
+        if summary:
             if item.get("content") is not None:  # Atom: the summary is already there
                 item["content"] = None
             elif article is not None:  # RSS: one field, holding the full text unless told

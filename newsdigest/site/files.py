@@ -93,7 +93,3 @@ class SiteFilesGenerator(Generator):
             SITEURL=site_root(siteurl),
             page_name="404",
         )
-
-
-def add_generator(pelican):
-    return SiteFilesGenerator

@@ -1,59 +1,58 @@
-"""Pelican plugins of newsdigest, one module per concern.
+"""The site's one Pelican plugin: every signal it connects, in one place.
 
-- reader:     the YAML front matter reader
-- articles:   per-article facts (reading time, language, safe links, XML-safe text)
-- taxonomy:   topics and actors, one mechanism declared twice (pages, indexes, feeds)
-- feeds:      feed entries: topics as categories, summary-only setting, XML-safe text
+- reader:     the YAML front matter reader; article files read on every core
+- articles:   URLs fixed once, drafts left out of public builds, per-article facts
+- taxonomies: every declared taxonomy (topics, actors, ...): term pages, indexes, feeds
 - related:    related articles and previous/next links
 - editions:   the home page, one page per day, the archive by month
 - search:     the search index and page
-- site_files: sitemap.xml, robots.txt, 404.html
+- files:      sitemap.xml, robots.txt, 404.html
+- feeds:      feed entries as readers need them
+- writer:     only changed pages rendered, on every core, written atomically
+- cache:      page keys; Pelican's content cache guarded against a killed build
 
-Listed in `PLUGINS` of pelican.conf.py as `newsdigest.pelican`.
+Listed in `PLUGINS` of pelican.conf.py as `newsdigest.site`.
 """
 
 from pelican import signals
 
-from newsdigest.site import editions, search
-from newsdigest.site import files as site_files
-from newsdigest.site import taxonomies as taxonomy
-from newsdigest.site.articles import prepare_articles
-from newsdigest.site.feeds import adjust_feed, index_articles
-from newsdigest.site.reader import add_reader, drop_disabled_markdown
+from newsdigest.site import articles, cache, editions, feeds, files, reader, search, writer
 from newsdigest.site.related import add_neighbours, add_related
-from newsdigest.site.writer import cache_saved, discard_torn_cache, get_writer
+from newsdigest.site.taxonomies import TaxonomyGenerator
 
 
 def add_generators(pelican):
     return (
-        taxonomy.TaxonomyGenerator,
+        TaxonomyGenerator,
         editions.EditionsGenerator,
         search.SearchGenerator,
-        site_files.SiteFilesGenerator,
+        files.SiteFilesGenerator,
     )
 
 
 def link_articles(generators):
     """Once every generator has its context: related articles and previous/next."""
-    taxonomies = {}
     for generator in generators:
-        taxonomies.update(getattr(generator, "taxonomies", {}))
-    for generator in generators:
-        if isinstance(generator, taxonomy.TaxonomyGenerator):
-            articles = generator.context.get("articles", [])
-            add_related(articles, taxonomies)
-            add_neighbours(articles)
-            index_articles(generator.context)
+        if isinstance(generator, TaxonomyGenerator):
+            found = generator.context.get("articles", [])
+            add_related(found, generator.taxonomies)
+            add_neighbours(found)
+            feeds.index_articles(generator.context)
             return
 
 
 def register():
-    signals.readers_init.connect(add_reader)
-    signals.generator_init.connect(drop_disabled_markdown)
-    signals.article_generator_finalized.connect(prepare_articles)
+    signals.initialized.connect(cache.discard_torn_content_cache)
+    signals.readers_init.connect(reader.add_reader)
+    signals.generator_init.connect(reader.drop_disabled_markdown)
+    signals.article_generator_init.connect(reader.prefetch)
+    signals.article_generator_pretaxonomy.connect(articles.settle_articles)
+    signals.article_generator_finalized.connect(reader.forget_prefetched)
+    signals.article_generator_finalized.connect(articles.prepare_articles)
+    signals.page_generator_finalized.connect(articles.drop_draft_pages)
     signals.get_generators.connect(add_generators)
     signals.all_generators_finalized.connect(link_articles)
-    signals.feed_generated.connect(adjust_feed)
-    signals.get_writer.connect(get_writer)
-    signals.initialized.connect(discard_torn_cache)
-    signals.all_generators_finalized.connect(cache_saved)
+    signals.all_generators_finalized.connect(cache.content_cache_saved)
+    signals.feed_generated.connect(feeds.adjust_feed)
+    signals.get_writer.connect(writer.get_writer)
+    signals.finalized.connect(writer.render_pages)

@@ -9,17 +9,15 @@ feed shows it (`LazyBody`), and the page cache knows it by `body_digest`.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from html import escape
 
 from markupsafe import Markup
 from pelican.readers import BaseReader
 
+from newsdigest import parallel
 from newsdigest.content_format import parse, parse_body, printable, printable_values
 from newsdigest.site.markdown import link_remote_images, markdown_to_html
 from newsdigest.text import slugify, strip_tags
@@ -94,14 +92,15 @@ _PREFETCHED: dict[str, tuple] = {}  # absolute path -> what `read_fields` gave, 
 _SETTINGS: dict = {}
 
 
-def prefetch(generator, workers: int = 0) -> None:
+def prefetch(generator) -> None:
     """Read the article files Pelican is about to read, one process per core.
 
     Pelican reads its content one file after another; a cold build of ten thousand
     articles spends seconds in YAML alone. The files its content cache does not already
-    hold are read here in parallel; its own pass then takes them from `_PREFETCHED`
-    and does the rest (its metadata, its cache, its errors) as usual. A file that fails
-    here is simply read again there, where the error is reported.
+    hold are read here in parallel when the article generator starts; its own pass then
+    takes them from `_PREFETCHED` and does the rest (its metadata, its cache, its errors)
+    as usual. A file that fails here is simply read again there, where the error is
+    reported.
     """
     readers, settings = generator.readers, generator.settings
     paths = []
@@ -113,23 +112,23 @@ def prefetch(generator, workers: int = 0) -> None:
         path = os.path.abspath(os.path.join(generator.path, relative))
         if readers.get_cached_data(path, None) is None:
             paths.append(path)
-    workers = workers or os.cpu_count() or 1
-    if len(paths) < PREFETCH_THRESHOLD or workers == 1:
+    workers = int(settings.get("RENDER_PROCESSES") or parallel.workers())
+    if len(paths) < settings.get("PARALLEL_READ_MIN_FILES", PREFETCH_THRESHOLD) or workers == 1:
         return
     _SETTINGS.update(settings)
-    context = multiprocessing.get_context("fork")
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for path, found in zip(paths, pool.map(_read_fields, paths, chunksize=64), strict=True):
-                if found is not None:
-                    _PREFETCHED[path] = found
-    except BrokenProcessPool:  # Pelican reads whatever is missing itself
+        found = parallel.map_forked(_read_fields, paths, workers, chunksize=64)
+        for path, fields in zip(paths, found, strict=True):
+            if fields is not None:
+                _PREFETCHED[path] = fields
+    except parallel.BrokenProcessPool:  # Pelican reads whatever is missing itself
         pass
     finally:
         _SETTINGS.clear()
 
 
-def forget_prefetched() -> None:
+def forget_prefetched(generator=None) -> None:
+    """The article generator has read everything: what is left was not asked for."""
     _PREFETCHED.clear()
 
 

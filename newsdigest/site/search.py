@@ -88,7 +88,3 @@ class SearchGenerator(Generator):
             relative_urls=self.settings["RELATIVE_URLS"],
             url=self.options["SEARCH_URL"],
         )
-
-
-def add_generator(pelican):
-    return SearchGenerator

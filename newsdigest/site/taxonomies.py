@@ -12,7 +12,6 @@ over all articles.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections import Counter
 from operator import attrgetter
@@ -20,6 +19,7 @@ from operator import attrgetter
 from pelican.generators import Generator
 
 from newsdigest.text import slugify
+from newsdigest.vocab import VocabularyError, term_entries
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class Taxonomy:
         self.groups: dict[str, str] = dict(declaration.get("groups", {}))
         self.other_group = declaration.get("other_group", "Others")
         self.has_quotes = bool(declaration.get("quotes"))
-        self.lookup = lookup or (lambda name: None)
+        self._lookup = lookup or (lambda name: None)
         self.terms: dict[str, Term] = {}
 
     def collect(self, articles) -> None:
@@ -100,7 +100,7 @@ class Taxonomy:
                     continue
                 term = self.terms.get(name)
                 if term is None:
-                    term = Term(self, name, _as_dict(self.lookup(name)))
+                    term = Term(self, name, self._lookup(name))
                     term = by_slug.setdefault(term.slug, term)
                     self.terms[name] = term
                 if term not in terms:
@@ -148,10 +148,11 @@ class TaxonomyGenerator(Generator):
     def generate_context(self):
         declarations = self.settings.get("TAXONOMIES", {})
         articles = self.context.get("articles", [])
-        vocabulary = _load_vocabulary(self.settings.get("VOCAB_PATH"))
         self.taxonomies = {}
         for field, declaration in declarations.items():
-            lookup = getattr(vocabulary, declaration.get("vocabulary") or "", None)
+            lookup = _vocabulary_lookup(
+                declaration.get("vocabulary"), self.settings.get("VOCAB_PATH")
+            )
             taxonomy = Taxonomy(field, declaration, lookup)
             taxonomy.collect(articles)
             self.taxonomies[field] = taxonomy
@@ -220,27 +221,14 @@ def _related_terms(term: Term, taxonomies: dict) -> dict[str, list[tuple[Term, i
     return related
 
 
-def _load_vocabulary(vocab_dir):
-    """The editors' vocabulary (for slugs, kinds and roles), or None when it cannot be loaded."""
-    try:
-        from newsdigest.ingest.tag import Tagger
-
-        return Tagger.load(vocab_dir or None)
-    except Exception as error:  # the site still builds, with plain slugs and no kinds
-        log.warning("vocabulary not loaded, terms get no kinds or roles: %s", error)
+def _vocabulary_lookup(vocabulary: str | None, vocab_dir):
+    """A function from a term's name to its vocabulary entry (a dict), or to None."""
+    if not vocabulary:
         return None
-
-
-def _as_dict(entry) -> dict:
-    """A vocabulary entry (dataclass, mapping or None) as a plain dict."""
-    if entry is None:
-        return {}
-    if dataclasses.is_dataclass(entry):
-        return {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
-    if isinstance(entry, dict):
-        return dict(entry)
-    return dict(vars(entry))
-
-
-def add_generator(pelican):
-    return TaxonomyGenerator
+    try:
+        return term_entries(vocabulary, vocab_dir or None).get
+    except (VocabularyError, OSError) as error:  # the site still builds, with plain slugs
+        log.warning(
+            "vocabulary %r not loaded, its terms get no kinds or roles: %s", vocabulary, error
+        )
+        return None

@@ -1,53 +1,165 @@
-"""A Pelican writer that writes every page and feed atomically, and only when it changed.
+"""The site's writer: Pelican's, rendering only what changed, on every core, atomically.
 
-Pelican's own writer opens the target and writes into it, so a build killed midway
-leaves truncated pages. This one renders into memory, then writes a temporary file
-beside the target and renames it over it: a reader of `output/` sees the old page or
-the new one, never half of one. A page whose bytes did not change is not written at
-all, so a rebuild touches only what changed (and rsync or a web cache sees the same).
+Pelican hands every page and feed to its writer as its generators ask for them. This
+writer collects them instead, and renders them when Pelican is done (`finalized`):
+
+- a page or feed whose key is the one it had at the last build, and whose file is
+  still there, is not rendered again (keys: cache.py);
+- article pages go out in batches, each to a fresh forked process that ends with it,
+  while this process renders the listings and feeds (which touch every article);
+- every file is written to a temporary name and renamed over its target, and only when
+  its bytes changed, so a reader of the output sees the old page or the new one, and a
+  rebuild touches only what changed;
+- a feed that shows summaries never renders an article's body.
 """
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
+from collections import deque
 from pathlib import Path
 
+from pelican.contents import Content
 from pelican.writers import FileOverwriteFailedError, Writer
+from tqdm import tqdm
 
+from newsdigest import parallel
 from newsdigest.atomic import remove_stale_temporaries, write_if_changed
+from newsdigest.site.cache import (
+    PAGE_CACHE_NAME,
+    Job,
+    PageKeys,
+    feed_job,
+    load_page_cache,
+    page_job,
+    save_page_cache,
+)
+from newsdigest.site.feeds import summary_only
+from newsdigest.site.fingerprint import code_fingerprint
 
 log = logging.getLogger(__name__)
 
+BATCH_PAGES = 400  # article pages per forked process: what one process copies stays small
+_OPEN: list[DigestWriter] = []  # writers whose pages are not rendered yet
 
-class AtomicWriter(Writer):
-    """Pelican's Writer with atomic, change-only writes."""
+
+class DigestWriter(Writer):
+    """Pelican's Writer: deferred, skipping unchanged pages, forked, atomic (module docstring)."""
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        self.unchanged = 0  # files whose bytes were already there
-        self._summary_only = False
+        settings = self.settings
         # Temporaries of a build that was killed; the output folder's lock is held by now.
         if Path(output_path).is_dir():
             remove_stale_temporaries(Path(output_path))
+        self.cache_path = (
+            Path(output_path) / PAGE_CACHE_NAME if settings.get("PAGE_CACHE", True) else None
+        )
+        self.previous = load_page_cache(self.cache_path)
+        fields = tuple(settings.get("TAXONOMIES") or {})
+        code_key = settings.get("PAGE_CACHE_KEY") or code_fingerprint(settings)
+        self.keys = PageKeys(code_key, settings.get("FEED_MAX_ITEMS"), fields)
+        self.workers = int(settings.get("RENDER_PROCESSES") or parallel.workers())
+        self.batch_pages = int(settings.get("RENDER_BATCH_PAGES") or BATCH_PAGES)
+        self.jobs: list[Job] = []
+        self.skipped = 0
+        _OPEN.append(self)
 
-    def write_feed(self, elements, context, *args, **kwargs):
-        # Topic and actor feeds say so in their context (taxonomy.py), not in the settings.
-        self._summary_only = bool(context.get("RSS_FEED_SUMMARY_ONLY"))
+    def write_file(self, name, template, context, *args, **kwargs):
+        if name:
+            # The context itself, as Pelican's generators pass it: a copy per page would
+            # hold the whole settings ten thousand times over until the pages are rendered.
+            self.jobs.append(page_job(name, (name, template, context, *args), kwargs))
+
+    def write_feed(self, elements, context, path=None, *args, **kwargs):
+        if path:
+            self.jobs.append(feed_job(path, (elements, context, path, *args), kwargs))
+
+    def flush(self) -> None:
+        """Key and render every collected job on every core; raise if any failed.
+
+        Each page is rendered once, in this process or in a forked one. A forked process
+        copies every page of memory whose objects it touches (their reference counts
+        change), and listings and feeds touch every article: those stay here. The article
+        pages go out in batches, in the order their articles lie in memory, each batch to
+        a fresh process that ends with it, so no process collects a copy of the site.
+        This process renders its own jobs meanwhile, then takes batches too.
+        """
+        jobs, self.jobs = self.jobs, []
+        own, batches = _shares(jobs, self.workers, self.batch_pages)
+        keys: dict[str, str] = {}
+        self.skipped, failed = 0, []
+        running: list[tuple[parallel.Forked, int]] = []  # (child, jobs in its batch)
+        bar = tqdm(total=len(jobs), desc="render", unit="file", leave=False, disable=None)
+
+        def collect(block: bool) -> None:
+            for child, size in list(running):
+                if block or child.done():
+                    running.remove((child, size))
+                    try:
+                        part_keys, skipped = child.result()
+                    except Exception as error:
+                        failed.append(error)
+                        continue
+                    keys.update(part_keys)
+                    self.skipped += skipped
+                    bar.update(size)
+
+        gc.freeze()  # the collector in a child would touch, and so copy, every object it shares
         try:
-            return super().write_feed(elements, context, *args, **kwargs)
+            while own or batches:
+                collect(block=False)
+                while batches and len(running) < self.workers - 1:
+                    batch = batches.popleft()
+                    running.append((parallel.Forked(self._render_batch, batch), len(batch)))
+                if own:
+                    mine = [own.popleft()]
+                elif batches:
+                    mine = batches.pop()
+                else:  # the last batches went to other processes
+                    break
+                self.skipped += sum(self._render(job, keys) for job in mine)
+                bar.update(len(mine))
         finally:
-            self._summary_only = False
+            collect(block=True)
+            gc.unfreeze()
+            bar.close()
+        if failed:
+            for error in failed:
+                log.error("rendering failed: %s", error)
+            raise RuntimeError(f"{len(failed)} rendering process(es) failed, see the errors above")
+        save_page_cache(self.cache_path, keys)
+        log.info("%d files, %d unchanged ones not rendered again", len(jobs), self.skipped)
 
-    def _add_item_to_the_feed(self, feed, item):
-        """Pelican's, without rendering the full text of a feed that shows summaries only."""
-        super()._add_item_to_the_feed(feed, _WithoutText(item) if self._summary_only else item)
+    def _render_batch(self, batch: list[Job]) -> tuple[dict[str, str], int]:
+        keys: dict[str, str] = {}
+        skipped = sum(self._render(job, keys) for job in batch)
+        return keys, skipped
+
+    def _render(self, job: Job, keys: dict[str, str]) -> int:
+        """Render one job unless its key is unchanged (then 1); its key goes into `keys`."""
+        if job.kind is not None:
+            key = keys[job.name] = self.keys.key(job)
+            if self.previous.get(job.name) == key and Path(self.output_path, job.name).exists():
+                return 1
+        if job.method == "write_feed":
+            elements, context, *rest = job.args
+            if summary_only(context):
+                elements = [_WithoutText(element) for element in elements]
+            super().write_feed(elements, context, *rest, **job.kwargs)
+        else:
+            super().write_file(*job.args, **job.kwargs)
+        return 0
 
     def _open_w(self, filename, encoding, override=False):
         """A file-like object that lands on disk in one rename when its `with` block ends.
 
-        The bookkeeping is Pelican's: a file is written once per build, unless one write
-        says it overrides the others, in which case the later ones are dropped.
+        Pelican's one place for opening an output file, and it has no public hook: this is
+        the only private method the site overrides (tested by the kill tests in
+        tests/test_reliability.py). The bookkeeping is Pelican's: a file is written once
+        per build, unless one write says it overrides the others.
         """
         if filename in self._overridden_files:
             if override:
@@ -55,7 +167,7 @@ class AtomicWriter(Writer):
                     f'cannot overwrite "{filename}" a second time (it was already overridden)'
                 )
             log.info('Skipping "%s", an earlier write overrides it', filename)
-            return _Discarded()
+            return io.StringIO()
         if filename in self._written_files and not override:
             raise FileOverwriteFailedError(
                 f'"{filename}" was already written in this build (set override=True if intended)'
@@ -63,21 +175,19 @@ class AtomicWriter(Writer):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
-        return _AtomicFile(Path(filename), encoding, self)
+        return _AtomicFile(Path(filename), encoding)
 
 
 class _AtomicFile(io.StringIO):
     """Collects the text; on a clean exit writes it atomically if it differs from the file's."""
 
-    def __init__(self, path: Path, encoding: str, writer: AtomicWriter):
+    def __init__(self, path: Path, encoding: str):
         super().__init__()
-        self.path, self.target_encoding, self.writer = path, encoding, writer
+        self.path, self.target_encoding = path, encoding
 
     def __exit__(self, kind, value, traceback):
-        if kind is None and not write_if_changed(
-            self.path, self.getvalue().encode(self.target_encoding)
-        ):
-            self.writer.unchanged += 1  # a template that failed midway (kind set) writes nothing
+        if kind is None:  # a template that failed midway writes nothing
+            write_if_changed(self.path, self.getvalue().encode(self.target_encoding))
         return super().__exit__(kind, value, traceback)
 
 
@@ -94,55 +204,30 @@ class _WithoutText:
         return None
 
 
-class _Discarded(io.StringIO):
-    """Where a write goes that an earlier, overriding write replaces."""
+def _shares(jobs: list[Job], workers: int, size: int) -> tuple[deque, deque]:
+    """This process's own jobs, and batches of article pages for forked processes.
+
+    Articles were created one after another as they were read, so the order of their
+    addresses is the order their objects lie in memory: a batch of neighbours touches
+    few pages of it.
+    """
+    if workers < 2 or len(jobs) < 2 * size:
+        return deque(jobs), deque()
+    own, pages = [], []
+    for job in jobs:
+        (pages if isinstance(job.kwargs.get("article"), Content) else own).append(job)
+    pages.sort(key=lambda job: id(job.kwargs["article"]))
+    batches = [pages[start : start + size] for start in range(0, len(pages), size)]
+    return deque(own), deque(batches)
 
 
 def get_writer(pelican):
-    return AtomicWriter
+    _OPEN.clear()  # a writer left by a build that failed before it was done
+    return DigestWriter
 
 
-CACHE_MARK = ".being-written"
-
-
-def discard_torn_cache(pelican) -> None:
-    """Delete Pelican's content cache when the last build may have left it half-written.
-
-    Pelican saves the cache in place and reads it back without catching a cut-off
-    pickle (`EOFError`), so one build killed while saving would stop every later one.
-    A mark file lives in the cache folder from the start of a build until every
-    generator has saved its cache; a mark left behind, or a cache file that is empty
-    or does not end in pickle's STOP opcode, means the cache goes and is rebuilt.
-    """
-    folder = Path(pelican.settings.get("CACHE_PATH") or "cache")
-    mark = folder / CACHE_MARK
-    interrupted = mark.exists()
-    if folder.is_dir():
-        for path in folder.iterdir():
-            if path.is_file() and path != mark and (interrupted or not _ends_whole(path)):
-                log.warning("discarding %s: a build was interrupted while saving it", path)
-                path.unlink(missing_ok=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    mark.touch()
-
-
-def cache_saved(generators) -> None:
-    """Every generator has read its content and saved its cache: the mark goes."""
-    if generators:
-        folder = Path(generators[0].settings.get("CACHE_PATH") or "cache")
-        (folder / CACHE_MARK).unlink(missing_ok=True)
-
-
-def _ends_whole(path: Path) -> bool:
-    """Cheap check of a plain pickle cache (a gzip one Pelican checks itself)."""
-    try:
-        with path.open("rb") as handle:
-            if handle.read(2) == b"\x1f\x8b":
-                return True
-            handle.seek(0, 2)
-            if handle.tell() == 0:
-                return False
-            handle.seek(-1, 2)
-            return handle.read(1) == b"."
-    except OSError:
-        return False
+def render_pages(pelican) -> None:
+    """Pelican is done asking: render what its generators asked of this build's writer."""
+    for writer in [w for w in _OPEN if w.settings is pelican.settings]:
+        _OPEN.remove(writer)
+        writer.flush()

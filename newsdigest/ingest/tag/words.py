@@ -1,4 +1,4 @@
-"""The word lists behind the tagger's rules (newsdigest/tag.py): English news prose, not any
+"""The word lists behind the tagger's rules (newsdigest/ingest/tag/): English news prose, not any
 particular article. Editors' vocabularies (actors, topics) are in vocab/; these lists say how
 news is written (titles before names, how organisations are named, which words start
 sentences) and change only with the rules that use them.

@@ -1,0 +1,132 @@
+"""The editors' review list of new actors: ingest writes every article's candidates to one
+YAML file (`write_review_list`); `review` prints it and `accept` adds an entry to
+vocab/actors.yaml."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from newsdigest.ingest.tag.model import Candidate
+from newsdigest.vocab import VOCAB_DIR, load_vocabulary
+
+
+def write_review_list(candidates_by_article: dict[str, list[Candidate]], path: Path) -> int:
+    """Write every new actor of every article to `path` (YAML), most widespread first.
+
+    Each entry is a ready-made vocabulary block (name, kind, role) plus what an editor
+    needs to judge it (articles, context); returns the number of candidates written.
+    """
+    merged: dict[str, dict] = {}
+    for article in sorted(candidates_by_article):
+        for candidate in candidates_by_article[article]:
+            entry = merged.setdefault(
+                candidate.name,
+                {
+                    "name": candidate.name,
+                    "kinds": Counter(),
+                    "role": None,
+                    "articles": [],
+                    "context": candidate.context,
+                },
+            )
+            entry["kinds"][candidate.kind] += 1
+            entry["role"] = entry["role"] or candidate.role
+            if article not in entry["articles"]:
+                entry["articles"].append(article)
+    entries = []
+    for entry in sorted(merged.values(), key=lambda e: (-len(e["articles"]), e["name"])):
+        item = {"name": entry["name"], "kind": entry["kinds"].most_common(1)[0][0]}
+        if entry["role"]:
+            item["role"] = entry["role"]
+        item["articles"] = entry["articles"]
+        item["context"] = entry["context"]
+        entries.append(item)
+    header = (
+        "# New actors found in the articles, not yet in vocab/actors.yaml.\n"
+        "# Written by `invoke ingest`; do not edit here, your changes are overwritten.\n"
+        '# To accept one: `invoke actors --accept "Name"`, or copy its name/kind/role\n'
+        "# lines to the end of vocab/actors.yaml (add aliases if you like). The next\n"
+        "# build tags it as a known actor on every article.\n"
+    )
+    body = (
+        yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=100)
+        if entries
+        else "[]\n"
+    )
+    path = Path(path)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(header + body, encoding="utf-8")
+    tmp.replace(path)
+    return len(entries)
+
+
+def load_review_list(path: Path) -> list[dict]:
+    """The entries of a review list written by `write_review_list` ([] if there is none)."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+
+
+def actor_block(entry: dict) -> str:
+    """The YAML lines that add `entry` to vocab/actors.yaml."""
+    lines = [f"- name: {_yaml_scalar(entry['name'])}", f"  kind: {entry.get('kind', 'person')}"]
+    if entry.get("role"):
+        lines.append(f"  role: {_yaml_scalar(entry['role'])}")
+    return "\n".join(lines) + "\n"
+
+
+def review(candidates_path: Path | None = None, vocab_dir: Path | None = None, out=None) -> int:
+    """Print the review list for editors (`invoke actors --review`); returns how many are open."""
+    out = out or sys.stdout
+    vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
+    candidates_path = Path(candidates_path) if candidates_path else vocab_dir / "candidates.yaml"
+    known = load_vocabulary(vocab_dir).actors
+    entries = [e for e in load_review_list(candidates_path) if e["name"] not in known]
+    if not entries:
+        print("No new actors waiting for review.", file=out)
+        return 0
+    print(f"{len(entries)} new actors found in the articles (most widespread first):\n", file=out)
+    for entry in entries:
+        articles = entry.get("articles") or []
+        role = entry.get("role") or "no role given"
+        print(f"{entry['name']}  ({entry.get('kind', 'person')}; {role})", file=out)
+        print(
+            f"  in {len(articles)} article(s): {', '.join(articles[:5])}{' ...' if len(articles) > 5 else ''}",
+            file=out,
+        )
+        print(f"  “{entry.get('context', '')}”", file=out)
+        print("  accept: invoke actors --accept " + _shell_quote(entry["name"]), file=out)
+        print("", file=out)
+    print("Or copy an entry's name/kind/role lines to the end of vocab/actors.yaml.", file=out)
+    return len(entries)
+
+
+def accept(name: str, candidates_path: Path | None = None, vocab_dir: Path | None = None) -> bool:
+    """Append the candidate `name` to vocab/actors.yaml; False if it is unknown or already there."""
+    vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
+    candidates_path = Path(candidates_path) if candidates_path else vocab_dir / "candidates.yaml"
+    if name in load_vocabulary(vocab_dir).actors:
+        return False
+    entry = next((e for e in load_review_list(candidates_path) if e["name"] == name), None)
+    if entry is None:
+        return False
+    actors_file = vocab_dir / "actors.yaml"
+    text = actors_file.read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    actors_file.write_text(text + actor_block(entry), encoding="utf-8")
+    return True
+
+
+def _yaml_scalar(value: str) -> str:
+    dumped = yaml.safe_dump(value, allow_unicode=True, width=1000).strip()
+    return dumped.removesuffix("\n...").removesuffix("...").strip()
+
+
+def _shell_quote(value: str) -> str:
+    return '"' + value.replace('"', '\\"') + '"'

@@ -1,0 +1,126 @@
+"""Known actors: the vocabulary's names, aliases, surnames, demonyms and capitals found in the
+text (one case-sensitive regex), kept only where the context says they mean that actor."""
+
+from __future__ import annotations
+
+import re
+
+from newsdigest.ingest.tag.model import Mention
+from newsdigest.ingest.tag.text import (
+    UPPER,
+    Text,
+    at_sentence_start,
+    is_capitalised,
+    word_after,
+    word_before,
+)
+from newsdigest.ingest.tag.words import NOT_NAME, OF_GOVERNMENT, PLACE_PREPOSITIONS, TITLE_HEADS
+from newsdigest.vocab import Actor, Vocabulary, word_matches
+
+DEMONYM_WEIGHT = 0.5  # a demonym is half a named mention (see vocab/README.md)
+
+_NAME_PREFIX_BEFORE = re.compile(r"\s*(?:bin|ibn|al|de|van|von|da)\s")
+_JUNIOR_AFTER = re.compile(r"\s+Jr\b")
+_NOT_METONYM_AFTER = re.compile(r"-\w|,? D\.?C\b|\s+state\b")
+_OF_BEFORE = re.compile(rf"({UPPER}[\w’'-]*)\s+of\s+(?:the\s+)?$")
+
+
+def known_mentions(vocab: Vocabulary, article: Text) -> list[Mention]:
+    """Every mention of a known actor, in text order; a surname only after the full name."""
+    text = article.text
+    mentions: list[Mention] = []
+    seen_full: set[str] = set()
+    for start, end, form_text in _form_matches(vocab, text):
+        for form in vocab.forms[form_text]:
+            actor = vocab.actors[form.actor]
+            if not _counts(article, actor, form.mode, form_text, start, end, seen_full):
+                continue
+            weight = DEMONYM_WEIGHT if form.mode == "demonym" else 1.0
+            mentions.append(Mention(start, end, actor.name, actor.kind, weight, actor.pronoun))
+            if form.mode in ("name", "alias"):
+                seen_full.add(actor.name)
+            break
+    return mentions
+
+
+def _form_matches(vocab: Vocabulary, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, form) of every actor name, alias, surname, demonym or capital in `text`,
+    longest first where two overlap."""
+    found = [
+        (m.start(), m.end(), m.group()) for m in word_matches(vocab.actor_pattern, text, "_&@#")
+    ]
+    extra = []
+    for form in vocab.lowercase_forms:
+        at = text.find(form)
+        while at >= 0:
+            end = at + len(form)
+            before_ok = at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_&@#")
+            if before_ok and (end == len(text) or not (text[end].isalnum() or text[end] in "_&")):
+                extra.append((at, end, form))
+            at = text.find(form, at + 1)
+    if not extra:
+        return found
+    merged: list[tuple[int, int, str]] = []
+    for match in sorted(found + extra, key=lambda m: (m[0], -m[1])):
+        if not merged or match[0] >= merged[-1][1]:
+            merged.append(match)
+    return merged
+
+
+def _counts(
+    article: Text,
+    actor: Actor,
+    mode: str,
+    form_text: str,
+    start: int,
+    end: int,
+    seen_full: set[str],
+) -> bool:
+    """Context rules that keep a matched name from counting where it means something else."""
+    text = article.text
+    before, after = word_before(text, start), word_after(text, end)
+    in_title_case = article.title_case and start < article.title_end
+    if (
+        actor.unless_next
+        and after
+        and after.lower().rstrip(".,") in {w.lower() for w in actor.unless_next}
+    ):
+        return False
+    single_word = " " not in form_text and "." not in form_text
+    if mode == "surname" and actor.name not in seen_full and before not in TITLE_HEADS:
+        return False
+    if actor.kind == "person" and single_word:
+        # "Lara Trump", "bin Salman": a different person who shares the name.
+        if (
+            is_capitalised(before)
+            and before not in TITLE_HEADS
+            and not at_sentence_start(text, start)
+        ) and not in_title_case:
+            return False
+        if _NAME_PREFIX_BEFORE.match(text[max(0, start - 5) : start] + " "):
+            return False
+        if _JUNIOR_AFTER.match(text, end, end + 5):
+            return False
+    if actor.kind == "state":
+        if mode == "demonym":
+            return True
+        if mode == "capital" and (
+            before.lower() in PLACE_PREPOSITIONS or _NOT_METONYM_AFTER.match(text, end, end + 8)
+        ):
+            return False
+        # "Gulf of Mexico", "University of Washington": part of a longer name.
+        match = "of" in text[max(0, start - 8) : start] and _OF_BEFORE.search(
+            text, max(0, start - 40), start
+        )
+        if match and match.group(1) not in OF_GOVERNMENT and match.group(1) not in TITLE_HEADS:
+            return False
+        if single_word and not in_title_case and form_text.upper() != form_text:
+            if (
+                is_capitalised(before)
+                and not at_sentence_start(text, start)
+                and before not in NOT_NAME
+            ):
+                return False
+            if is_capitalised(after) and after not in TITLE_HEADS:
+                return False
+    return True

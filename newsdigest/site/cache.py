@@ -1,0 +1,300 @@
+"""Which pages a build can skip: a key per page and feed, kept between builds.
+
+An article or term page is skipped when its key is the one it had at the last build
+and the file is still there. The key covers the code (settings, theme, plugins), the
+terms named in an article's metadata (a quote links its speaker), and what the page is
+given: an article by every attribute of it and the URL, name or title and date of
+everything it links to (terms, edition, related, previous and next articles); a term or
+an edition by its attributes and its articles (all their attributes but their links to
+other articles). A feed is keyed by the entries it shows (text, metadata, terms and
+link of each). Other pages (home, editions index, search) may show anything of the
+site and are always rendered.
+
+Also guards Pelican's own content cache against a build killed while saving it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import NamedTuple
+
+from pelican.contents import Content
+
+from newsdigest.atomic import atomic_write
+
+log = logging.getLogger(__name__)
+
+PAGE_CACHE_NAME = ".newsdigest-pages.json"
+FULL, LISTING, LINK = 0, 1, 2  # how much of an object a page key takes in (`_summary`)
+
+
+class Job(NamedTuple):
+    """A page or feed Pelican asked for, rendered once every generator has asked."""
+
+    name: str  # the output file, relative to the output folder
+    method: str  # the writer method that renders it: "write_file" or "write_feed"
+    kind: str | None  # "page" or "feed" when it can be skipped, else None
+    args: tuple
+    kwargs: dict
+
+
+def page_job(name: str, args: tuple, kwargs: dict) -> Job:
+    return Job(name, "write_file", "page" if _cacheable(kwargs) else None, args, kwargs)
+
+
+def feed_job(name: str, args: tuple, kwargs: dict) -> Job:
+    return Job(name, "write_feed", "feed", args, kwargs)
+
+
+def load_page_cache(path: Path | None) -> dict[str, str]:
+    """{output name: key} of the last build, or nothing."""
+    return _load_json(path) if path else {}
+
+
+def save_page_cache(path: Path | None, keys: dict[str, str]) -> None:
+    if path is not None:
+        atomic_write(path, json.dumps(keys, sort_keys=True))
+
+
+class PageKeys:
+    """Computes page keys; remembers what pages share (articles, terms) for one build."""
+
+    def __init__(self, code_key: str, feed_max_items: int | None, fields: tuple[str, ...]):
+        self.code_key = code_key
+        self.feed_max_items = feed_max_items
+        self.fields = fields  # the declared taxonomies: a feed entry shows their terms
+        # Summaries by object, for this build only: pages share their articles and terms.
+        self._summaries: dict[int, tuple[str, str]] = {}
+        self._objects: dict[int, tuple] = {}
+        self._identities: dict[int, tuple] = {}
+        self._feed_entries: dict[int, str] = {}
+        self._terms: list | None = None
+
+    def key(self, job: Job) -> str:
+        """The key of a page or feed: what it is made of (see the class docstring)."""
+        name, kind, args, kwargs = job.name, job.kind, job.args, job.kwargs
+        if kind == "feed":
+            elements, extra = args[0], args[3:]
+            limit = self.feed_max_items or len(elements)
+            entries = [self._feed_entry(element) for element in elements[:limit]]
+            return self._key("feed", name, self.code_key, extra, sorted(kwargs.items()), entries)
+        template, context, extra = args[1], args[2], args[3:]
+        article = kwargs.get("article")
+        named = self._named_terms(article, context) if article is not None else ""
+        inputs = [part for item in sorted(kwargs.items(), key=lambda i: i[0]) for part in item]
+        return self._key("page", name, template.name, self.code_key, named, extra, *inputs)
+
+    def _feed_entry(self, article) -> str:
+        """What a feed shows of an article: its text, metadata, terms and link."""
+        if not isinstance(article, Content):
+            return self._summary(article, LINK)
+        known = self._feed_entries.get(id(article))
+        if known is not None:
+            return known
+        parts = [
+            _identity(article),
+            getattr(article, "body_digest", None)
+            or hashlib.sha256(str(getattr(article, "_content", "")).encode()).hexdigest(),
+            self._summary(getattr(article, "_summary", None), LINK),
+            self._summary(article.metadata, LINK),
+            self._summary([getattr(article, name, None) for name in self.fields], LINK),
+        ]
+        text = "|".join(parts).encode("utf-8", "surrogatepass")
+        known = self._feed_entries[id(article)] = hashlib.sha256(text).hexdigest()
+        return known
+
+    def _named_terms(self, article, context: dict) -> str:
+        """The terms named anywhere in an article's metadata (a quote's speaker links to one)."""
+        if self._terms is None:
+            self._terms = [
+                getattr(taxonomy, "terms", {})
+                for taxonomy in (context.get("taxonomies") or {}).values()
+            ]
+        found = []
+        for name in _strings(article.metadata):
+            for terms in self._terms:
+                term = terms.get(name) if isinstance(terms, dict) else None
+                if term is not None:
+                    found.append(_identity(term))
+        return ",".join(sorted(found))
+
+    def _key(self, *parts) -> str:
+        digest = hashlib.sha256()
+        for part in parts:
+            digest.update(self._summary(part).encode("utf-8", "surrogatepass"))
+            digest.update(b"\1")
+        return digest.hexdigest()
+
+    def _summary(self, value, level: int = FULL) -> str:
+        """Text that changes when anything a page shows of `value` changes.
+
+        FULL: an article by all its attributes, another object by its public attributes
+        (summarised at LISTING). LISTING: articles in full, other objects by identity.
+        LINK (inside an article): everything by identity, as a link shows it.
+        """
+        if value is None or isinstance(value, str | int | float | bool):
+            return repr(value)
+        if isinstance(value, dt.date | dt.time):
+            return value.isoformat()
+        if isinstance(value, Content):
+            if level == LINK:
+                return self._identity(value)
+            return self._article_summary(value, with_links=level == FULL)
+        if level == LINK and isinstance(value, dict | list | tuple):
+            try:  # one text per value, built by the C encoder
+                return json.dumps(
+                    value, ensure_ascii=False, check_circular=False, default=self._as_link
+                )
+            except (TypeError, ValueError):  # keys that are not text: the long way
+                pass
+        inner = max(level, LISTING)  # only an article given on its own is taken in full
+        if isinstance(value, list | tuple):
+            return "[" + ",".join(self._summary(item, inner) for item in value) + "]"
+        if isinstance(value, set | frozenset):
+            return "{" + ",".join(sorted(self._summary(item, inner) for item in value)) + "}"
+        if isinstance(value, dict):  # in insertion order: the same inputs build the same dicts
+            return "{" + ",".join(f"{k}:{self._summary(v, inner)}" for k, v in value.items()) + "}"
+        if level == FULL and hasattr(value, "__dict__"):
+            known = self._objects.get(id(value))
+            if known is None:  # a term or an edition, the same for all its pages
+                # Settings an object carries (Pelican's categories do) are in the code key.
+                public = {
+                    k: v
+                    for k, v in vars(value).items()
+                    if not k.startswith("_") and k != "settings"
+                }
+                text = f"{_identity(value)}{self._summary(public, LISTING)}"
+                digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+                known = (value, digest)  # the value is kept: its id stays its own
+                self._objects[id(value)] = known
+            return known[1]
+        if hasattr(value, "__dict__") or hasattr(value, "url"):
+            return self._identity(value)
+        return f"{type(value).__name__}:{value}"
+
+    def _as_link(self, value):
+        """How the JSON encoder writes what it does not know, inside an article (LINK)."""
+        if isinstance(value, set | frozenset):
+            return sorted(self._summary(item, LINK) for item in value)
+        return self._summary(value, LINK)
+
+    def _identity(self, value) -> str:
+        known = self._identities.get(id(value))
+        if known is None:
+            known = self._identities[id(value)] = (value, _identity(value))
+        return known[1]
+
+    def _article_summary(self, article, with_links: bool) -> str:
+        """An article by all its attributes; in a listing, without its links to other articles."""
+        known = self._summaries.get(id(article))
+        if known is None:
+            own, links = {}, {}
+            for name, item in vars(article).items():
+                if name not in _CONTENT_INTERNALS:
+                    (links if _links(item) else own)[name] = item
+            # one text for all the attributes: one call of the C encoder, not one each
+            own_text = self._summary(own, LINK).encode("utf-8", "surrogatepass")
+            links_text = self._summary(links, LINK).encode("utf-8", "surrogatepass")
+            without = hashlib.sha256(own_text).hexdigest()
+            known = (without, hashlib.sha256(own_text + b"\0" + links_text).hexdigest())
+            self._summaries[id(article)] = known
+        return known[1] if with_links else known[0]
+
+
+def _cacheable(kwargs: dict) -> bool:
+    """Article, term and edition pages show what they are given; other pages (the home
+    page, the editions index, search) may show anything of the site."""
+    if kwargs.get("page_name") == "index":
+        return False
+    return isinstance(kwargs.get("article"), Content) or any(
+        kwargs.get(kind) is not None for kind in ("term", "edition")
+    )
+
+
+def _links(value) -> bool:
+    """Whether `value` is another article, or a list of them (related, previous, next)."""
+    if isinstance(value, list | tuple):
+        return bool(value) and all(isinstance(item, Content) for item in value)
+    return isinstance(value, Content)
+
+
+# Attributes of Pelican content that are the whole site or settings, not the article.
+_CONTENT_INTERNALS = {"_context", "settings", "_cache", "translations"}
+
+
+def _strings(value):
+    """Every string in a structure of dicts and lists."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _identity(value) -> str:
+    """What a link to `value` shows: its kind, URL, name or title, and date."""
+    date = getattr(value, "date", None)
+    name = getattr(value, "name", None) or getattr(value, "title", None)
+    when = date.isoformat() if isinstance(date, dt.date) else repr(date)
+    return f"<{type(value).__name__}|{getattr(value, 'url', '')}|{name}|{when}>"
+
+
+def _load_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+CACHE_MARK = ".being-written"
+
+
+def discard_torn_content_cache(pelican) -> None:
+    """Delete Pelican's content cache when the last build may have left it half-written.
+
+    Pelican saves the cache in place and reads it back without catching a cut-off
+    pickle (`EOFError`), so one build killed while saving would stop every later one.
+    A mark file lives in the cache folder from the start of a build until every
+    generator has saved its cache; a mark left behind, or a cache file that is empty
+    or does not end in pickle's STOP opcode, means the cache goes and is rebuilt.
+    """
+    folder = Path(pelican.settings.get("CACHE_PATH") or "cache")
+    mark = folder / CACHE_MARK
+    interrupted = mark.exists()
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.is_file() and path != mark and (interrupted or not _ends_whole(path)):
+                log.warning("discarding %s: a build was interrupted while saving it", path)
+                path.unlink(missing_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    mark.touch()
+
+
+def content_cache_saved(generators) -> None:
+    """Every generator has read its content and saved its cache: the mark goes."""
+    if generators:
+        folder = Path(generators[0].settings.get("CACHE_PATH") or "cache")
+        (folder / CACHE_MARK).unlink(missing_ok=True)
+
+
+def _ends_whole(path: Path) -> bool:
+    """Cheap check of a plain pickle cache (a gzip one Pelican checks itself)."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(2) == b"\x1f\x8b":
+                return True
+            handle.seek(0, 2)
+            if handle.tell() == 0:
+                return False
+            handle.seek(-1, 2)
+            return handle.read(1) == b"."
+    except OSError:
+        return False

@@ -1,0 +1,143 @@
+"""What a build depends on, as hashes: equal hashes give the same site.
+
+`inputs_fingerprint` covers everything Pelican reads (content files, settings, theme,
+our plugin and the modules it imports, the vocabulary, library versions); file
+contents enter through their size and modification time, so computing it costs one
+`stat` per file, not a read. `code_fingerprint` is the same without the content: it
+keys every page (see cache.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+import sys
+from fnmatch import fnmatch
+from importlib import metadata
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent  # newsdigest/
+ROOT = PACKAGE.parent  # the project: pelican.conf.py, theme/, vocab/
+# Bump when the build's own logic changes what it writes.
+BUILD_VERSION = "1"
+
+
+def inputs_fingerprint(settings: dict) -> str:
+    """A hash over everything a build depends on; equal hashes give the same site."""
+    digest = hashlib.sha256(code_fingerprint(settings).encode())
+    digest.update(b"[content]\n")
+    for line in _tree_listing(Path(settings["PATH"]), settings.get("IGNORE_FILES", [])):
+        digest.update(line.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def code_fingerprint(settings: dict) -> str:
+    """A hash over what shapes every page but the content: settings, theme, code, vocabulary."""
+    digest = hashlib.sha256()
+    digest.update(f"build {BUILD_VERSION}\n".encode())
+    for name in ("pelican", "jinja2", "markupsafe", "feedgenerator", "cmarkgfm", "nh3", "pyyaml"):
+        digest.update(f"{name} {_version(name)}\n".encode())
+    digest.update(f"python {sys.version}\n".encode())
+    digest.update(_settings_text(settings).encode())
+    for label, folder in (
+        ("theme", settings["THEME"]),
+        ("vocabulary", settings.get("VOCAB_PATH") or ROOT / "vocab"),
+    ):
+        digest.update(f"[{label}]\n".encode())
+        for line in _tree_listing(Path(folder), []):
+            digest.update(line.encode("utf-8", "surrogateescape"))
+    digest.update(b"[plugins]\n")
+    for path in sorted(plugin_sources()):
+        info = path.stat()
+        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def plugin_sources() -> set[Path]:
+    """Our Pelican plugins and every module of the package they import, found in their source.
+
+    Modules only ingest uses (extraction, cleaning) are left out: a change there reaches
+    the site through the content files it rewrites.
+    """
+    found: set[Path] = set()
+    todo = sorted((PACKAGE / "site").glob("*.py"))
+    while todo:
+        path = todo.pop()
+        if path in found or not path.exists():
+            continue
+        found.add(path)
+        tree = ast.parse(path.read_bytes(), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            for name in names:
+                if name == PACKAGE.name or name.startswith(PACKAGE.name + "."):
+                    todo.extend(_module_files(name))
+    return found
+
+
+def _module_files(name: str) -> list[Path]:
+    relative = Path(*name.split(".")[1:])
+    if not relative.parts:
+        return [PACKAGE / "__init__.py"]
+    return [PACKAGE / relative.with_suffix(".py"), PACKAGE / relative / "__init__.py"]
+
+
+# Settings that say how a build works, not what it writes.
+HOW_NOT_WHAT = {
+    "PAGE_CACHE",
+    "PAGE_CACHE_KEY",
+    "PARALLEL_READ_MIN_FILES",
+    "RENDER_BATCH_PAGES",
+    "RENDER_PROCESSES",
+}
+
+
+def _settings_text(settings: dict) -> str:
+    """The settings as stable text: object addresses, which change every run, left out."""
+    lines = [f"{key}={settings[key]!r}" for key in sorted(settings) if key not in HOW_NOT_WHAT]
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", "\n".join(lines)) + "\n"
+
+
+def _tree_listing(folder: Path, ignore: list[str]):
+    """One line per file below `folder`: path, size and modification time, in a stable order.
+
+    Names matching an `ignore` pattern are left out, as Pelican leaves them out of the
+    content (the editors' review list is rewritten by every ingest, and never read).
+    """
+    if not folder.is_dir():
+        yield "(none)\n"
+        return
+    stack = [folder]
+    entries = []
+    while stack:
+        current = stack.pop()
+        try:
+            scan = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in scan:
+            if entry.name == "__pycache__" or any(fnmatch(entry.name, p) for p in ignore):
+                continue
+            if entry.is_dir(follow_symlinks=True):
+                stack.append(Path(entry.path))
+                continue
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            entries.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n")
+    yield from sorted(entries)
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"

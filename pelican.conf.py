@@ -69,7 +69,10 @@ AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
 # The home, editions, search, 404 and sitemap are written by our plugins.
 DIRECT_TEMPLATES = []
 
-# Topics and actors: one taxonomy mechanism, two declarations.
+# Taxonomies, declared once: each is a front matter field of the articles, with its vocabulary
+# (vocab/<vocabulary>.yaml), URLs, feeds and how pages show it. Term pages, indexes, feeds,
+# search entries, page keys and templates follow from this declaration; a new taxonomy is a
+# declaration here and a vocabulary file.
 TAXONOMIES = {
     "topics": {
         "singular": "topic",
@@ -96,8 +99,14 @@ TAXONOMIES = {
         "groups": {"person": "People", "organisation": "Organisations", "state": "States"},
         "other_group": "Not yet classified",
         "quotes": True,  # an actor page shows what the actor said
+        "card_label": "Actors in this article",
+        "article_heading": "Who is in this story",
+        "card_limit": 6,  # actors shown on an article card
     },
 }
+
+# The taxonomy that sections each edition, categorises feed entries and gives keywords.
+PRIMARY_TAXONOMY = "topics"
 
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"

@@ -102,7 +102,8 @@ def structured_data(article, settings: dict) -> dict:
         data["isBasedOn"] = source["url"]
     if article.image:
         data["image"] = [article.image]
-    keywords = [str(name) for name in getattr(article, "topics", None) or []]
+    primary = settings.get("PRIMARY_TAXONOMY") or ""
+    keywords = [str(name) for name in getattr(article, primary, None) or []]
     if keywords:
         data["keywords"] = keywords
     return data
@@ -138,7 +139,7 @@ def prepare(article, settings: dict) -> None:
     article.__class__ = _with_facts(type(article))
     for key, value in list(article.metadata.items()):
         article.metadata[key] = xml_safe(value)
-    for key in ("title", "summary", "quotes", "source", "topics", "actors"):
+    for key in ("title", "summary", "quotes", "source", *(settings.get("TAXONOMIES") or {})):
         if hasattr(article, key):
             setattr(article, key, xml_safe(getattr(article, key)))
     if "summary" in article.metadata:

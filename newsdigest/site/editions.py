@@ -23,6 +23,7 @@ DEFAULTS = {
     "EDITIONS_SAVE_AS": "editions/index.html",
     "HOME_SAVE_AS": "index.html",
     "HOME_EARLIER_EDITIONS": 7,
+    "PRIMARY_TAXONOMY": "topics",  # sections an edition
 }
 OTHER_SECTION = "More news"
 
@@ -44,6 +45,7 @@ class Edition:
         self.url = settings["EDITION_URL"].format(date=day)
         self.save_as = settings["EDITION_SAVE_AS"].format(date=day)
         self.articles = articles  # newest first
+        self.section_field = settings["PRIMARY_TAXONOMY"]
         self.newer: Edition | None = None
         self.older: Edition | None = None
         self.month: Month | None = None
@@ -57,8 +59,8 @@ class Edition:
         """Sections, biggest first; untagged articles last."""
         by_term: dict[int, tuple] = {}
         for article in self.articles:
-            topics = getattr(article, "topics", None) or []
-            term = topics[0] if topics and not isinstance(topics[0], str) else None
+            terms = getattr(article, self.section_field, None) or []
+            term = terms[0] if terms and not isinstance(terms[0], str) else None
             by_term.setdefault(id(term), (term, []))[1].append(article)
         sections = [Section(term, items) for term, items in by_term.values()]
         sections.sort(key=lambda s: (s.term is None, -len(s.articles), s.title.casefold()))

@@ -1,7 +1,8 @@
 """Feed entries as readers need them, whatever Pelican's defaults.
 
 Runs on every feed just before it is written (Pelican's `feed_generated`):
-- categories are the article's topics (Pelican would put its unused "misc" category);
+- categories are the article's terms of `PRIMARY_TAXONOMY` (Pelican would put its unused
+  "misc" category);
 - `RSS_FEED_SUMMARY_ONLY` applies to Atom too: summaries only, no full text (topic and
   actor feeds follow `TERM_FEED_SUMMARY_ONLY` instead, see taxonomy.py);
 - no text carries a character XML 1.0 forbids, so every feed stays well-formed.
@@ -39,13 +40,14 @@ def summary_only(context: dict) -> bool:
 def adjust_feed(context, feed) -> None:
     """Run on every feed just before it is written (Pelican's `feed_generated`)."""
     summary = summary_only(context)
+    primary = context.get("PRIMARY_TAXONOMY") or ""
     for key in ("title", "description", "subtitle"):
         if isinstance(feed.feed.get(key), str):
             feed.feed[key] = xml_safe(feed.feed[key])
     for item in feed.items:
         article = _article_for(context, item.get("link") or "")
         if article is not None:
-            item["categories"] = [str(term) for term in getattr(article, "topics", None) or []]
+            item["categories"] = [str(term) for term in getattr(article, primary, None) or []]
         if summary:
             if item.get("content") is not None:  # Atom: the summary is already there
                 item["content"] = None

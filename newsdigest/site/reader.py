@@ -24,7 +24,6 @@ from newsdigest.text import slugify, strip_tags
 
 # Values that are text, not HTML: escaped once here, so templates and feeds show them as written.
 TEXT_FIELDS = ("title", "summary")
-SHARED_NAMES = ("topics", "actors")
 # Pelican finds static files through the HTML of a body that links to them: read it now.
 _STATIC_LINK = re.compile(r"[{|](?:static|attach)[}|]")
 _WORD = re.compile(r"\w+")
@@ -40,7 +39,7 @@ class YamlMarkdownReader(BaseReader):
         content, metadata = found if found is not None else self.read_fields(source_path)
         if "author" in metadata:  # an Author object carries the settings: made here, not sent
             metadata["author"] = self.process_metadata("author", metadata["author"])
-        for key in SHARED_NAMES:  # thousands of articles name the same few hundred terms
+        for key in self.settings.get("TAXONOMIES") or ():  # thousands of articles, few terms
             if isinstance(metadata.get(key), list):
                 metadata[key] = [sys.intern(v) if type(v) is str else v for v in metadata[key]]
         return content, metadata

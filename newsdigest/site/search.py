@@ -1,8 +1,9 @@
 """Site search that works on any static host: a compact JSON index and a search page.
 
-The index is written once at build time. Topic and actor names are stored
-once and referred to by number, so each article costs its title, URL, date
-and summary plus a few small integers:
+The index is written once at build time. The terms of every declared taxonomy are
+stored once, in declared order, and referred to by number, so each article costs its
+title, URL, date and summary plus a few small integers (one list per taxonomy, in the
+same order):
 
     {"topics": [[name, url], ...], "actors": [[name, url], ...],
      "articles": [[title, url, "YYYY-MM-DD", summary, [topic numbers], [actor numbers]], ...]}
@@ -39,9 +40,8 @@ def search_index(articles, taxonomies: dict, summary_length: int) -> dict:
     """The index as a dict of lists (see the module docstring)."""
     numbers: dict[str, dict[int, int]] = {}
     index: dict[str, list] = {}
-    for field in ("topics", "actors"):
-        taxonomy = taxonomies.get(field)
-        terms = taxonomy.sorted_terms if taxonomy else []
+    for field, taxonomy in taxonomies.items():
+        terms = taxonomy.sorted_terms
         numbers[field] = {id(term): n for n, term in enumerate(terms)}
         index[field] = [[term.name, term.url] for term in terms]
     entries = []
@@ -55,7 +55,7 @@ def search_index(articles, taxonomies: dict, summary_length: int) -> dict:
                 summary,
                 *(
                     [numbers[field][id(t)] for t in getattr(article, field, None) or []]
-                    for field in ("topics", "actors")
+                    for field in taxonomies
                 ),
             ]
         )

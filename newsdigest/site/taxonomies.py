@@ -83,6 +83,11 @@ class Taxonomy:
         self.groups: dict[str, str] = dict(declaration.get("groups", {}))
         self.other_group = declaration.get("other_group", "Others")
         self.has_quotes = bool(declaration.get("quotes"))
+        # How an article card shows this taxonomy's terms: its list's label, how many.
+        self.card_label = declaration.get("card_label", self.title)
+        self.card_limit = declaration.get("card_limit")
+        # On an article page: chips under the headline, or a section of their own.
+        self.article_heading = declaration.get("article_heading")
         self._lookup = lookup or (lambda name: None)
         self.terms: dict[str, Term] = {}
 

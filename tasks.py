@@ -1,5 +1,6 @@
 """Invoke tasks: thin wrappers around the newsdigest package. `invoke --list` shows them."""
 
+import sys
 from pathlib import Path
 
 from invoke import task
@@ -126,7 +127,8 @@ def check(c, output="output"):
 )
 def test(c, k="", browser=True):
     """Run the test suite."""
-    args = ["python", "-m", "pytest", "-q"]
+    # This interpreter, not the first `python` on PATH: the tests run in invoke's environment.
+    args = [sys.executable, "-m", "pytest", "-q", "-rs"]
     if k:
         args += ["-k", k]
     if not browser:
@@ -163,5 +165,5 @@ def evaluate(c):
 )
 def bench(c, sizes="1000,10000", repeat=3):
     """Build performance against plain Pelican; writes the table into benchmarks/README.md."""
-    args = ["python", "benchmarks/run.py", "--sizes", *sizes.split(","), "--repeat", str(repeat)]
+    args = [sys.executable, "benchmarks/run.py", "--sizes", *sizes.split(","), "--repeat", str(repeat)]
     c.run(" ".join(args + ["--readme", "benchmarks/README.md"]), pty=False)

@@ -1,6 +1,6 @@
 """The data that moves between the pipeline stages.
 
-read -> RawArticle -> clean -> Article -> tag -> Article (+ tags) -> write.
+read -> RawArticle -> clean -> Article -> tag -> Article (+ terms, quotes) -> write.
 Plain dataclasses, so that every stage can be tested on its own.
 """
 
@@ -41,6 +41,6 @@ class Article:
     source_url: str | None = None
     lang: str | None = None
     image: str | None = None
-    topics: list[str] = field(default_factory=list)
-    actors: list[str] = field(default_factory=list)
+    # Terms per taxonomy, by front matter field ("topics", "actors", ...), in that order.
+    terms: dict[str, list[str]] = field(default_factory=dict)
     quotes: list[Quote] = field(default_factory=list)

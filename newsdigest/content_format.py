@@ -29,7 +29,7 @@ FIELD_ORDER = (
     "source",
     "lang",
     "image",
-    "topics",
+    "topics",  # the taxonomies ingest tags; terms of other taxonomies follow the fields above
     "actors",
     "quotes",
 )
@@ -37,7 +37,7 @@ FIELD_ORDER = (
 
 # Characters that are never text and that XML 1.0 or YAML refuse: C0 controls other than tab and
 # newline, DEL and the C1 controls, lone surrogates and the Unicode non-characters.
-_NOT_TEXT = re.compile(
+NOT_TEXT = re.compile(
     "[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
     + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17))
     + "]"
@@ -80,8 +80,8 @@ class FrontMatterError(ValueError):
 
 
 def printable(text: str) -> str:
-    """`text` without the characters that are never text (see `_NOT_TEXT`); CR LF becomes LF."""
-    return _NOT_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """`text` without the characters that are never text (see `NOT_TEXT`); CR LF becomes LF."""
+    return NOT_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def drop_non_text_references(markup: str) -> str:
@@ -124,8 +124,7 @@ def article_fields(article: Article, slug: str, date: str) -> dict[str, Any]:
         "source": {k: v for k, v in source.items() if v},
         "lang": article.lang,
         "image": article.image,
-        "topics": list(article.topics),
-        "actors": list(article.actors),
+        **{name: list(terms) for name, terms in article.terms.items()},
         "quotes": [{"speaker": q.speaker, "text": q.text} for q in article.quotes],
         "body": article.body,
     }

@@ -256,7 +256,7 @@ def _work(item: tuple[Path, Path | None]):
     except Exception as error:  # one bad file never stops the batch
         log.debug("unexpected error on %s", path, exc_info=True)
         return f"unexpected error: {type(error).__name__}: {error}"
-    article.topics, article.actors, article.quotes = tags.topics, tags.actors, tags.quotes
+    article.terms, article.quotes = tags.terms, tags.quotes
     return article, [_candidate_dict(c) for c in tags.candidates]
 
 

@@ -10,7 +10,7 @@ Runs on every feed just before it is written (Pelican's `feed_generated`):
 
 from __future__ import annotations
 
-from newsdigest.site.articles import xml_safe
+from newsdigest.site.prepare import xml_safe
 
 ARTICLES_BY_URL = "articles_by_url"
 

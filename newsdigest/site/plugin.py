@@ -1,7 +1,7 @@
 """The site's one Pelican plugin: every signal it connects, in one place.
 
 - reader:     the YAML front matter reader; article files read on every core
-- articles:   URLs fixed once, drafts left out of public builds, per-article facts
+- prepare:    URLs fixed once, drafts left out of public builds, per-article facts
 - taxonomies: every declared taxonomy (topics, actors, ...): term pages, indexes, feeds
 - related:    related articles and previous/next links
 - editions:   the home page, one page per day, the archive by month
@@ -16,7 +16,7 @@ Listed in `PLUGINS` of pelican.conf.py as `newsdigest.site`.
 
 from pelican import signals
 
-from newsdigest.site import articles, cache, editions, feeds, files, reader, search, writer
+from newsdigest.site import cache, editions, feeds, files, prepare, reader, search, writer
 from newsdigest.site.related import add_neighbours, add_related
 from newsdigest.site.taxonomies import TaxonomyGenerator
 
@@ -46,10 +46,10 @@ def register():
     signals.readers_init.connect(reader.add_reader)
     signals.generator_init.connect(reader.drop_disabled_markdown)
     signals.article_generator_init.connect(reader.prefetch)
-    signals.article_generator_pretaxonomy.connect(articles.settle_articles)
+    signals.article_generator_pretaxonomy.connect(prepare.settle_articles)
     signals.article_generator_finalized.connect(reader.forget_prefetched)
-    signals.article_generator_finalized.connect(articles.prepare_articles)
-    signals.page_generator_finalized.connect(articles.drop_draft_pages)
+    signals.article_generator_finalized.connect(prepare.prepare_articles)
+    signals.page_generator_finalized.connect(prepare.drop_draft_pages)
     signals.get_generators.connect(add_generators)
     signals.all_generators_finalized.connect(link_articles)
     signals.all_generators_finalized.connect(cache.content_cache_saved)

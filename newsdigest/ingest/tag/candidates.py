@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from newsdigest.atomic import atomic_write
 from newsdigest.ingest.tag.model import Candidate
 from newsdigest.vocab import VOCAB_DIR, load_vocabulary
 
@@ -57,10 +58,7 @@ def write_review_list(candidates_by_article: dict[str, list[Candidate]], path: P
         if entries
         else "[]\n"
     )
-    path = Path(path)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(header + body, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(Path(path), header + body)
     return len(entries)
 
 
@@ -119,7 +117,7 @@ def accept(name: str, candidates_path: Path | None = None, vocab_dir: Path | Non
     text = actors_file.read_text(encoding="utf-8")
     if not text.endswith("\n"):
         text += "\n"
-    actors_file.write_text(text + actor_block(entry), encoding="utf-8")
+    atomic_write(actors_file, text + actor_block(entry))
     return True
 
 

@@ -27,6 +27,11 @@ class Tags:
     candidates: list[Candidate] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
 
+    @property
+    def terms(self) -> dict[str, list[str]]:
+        """The terms by taxonomy, as the article file carries them."""
+        return {"topics": self.topics, "actors": self.actors}
+
 
 @dataclass
 class Mention:

@@ -4,9 +4,10 @@ Images hosted by the source are shown as links to them unless `REMOTE_IMAGES`
 is "show": the site then fetches nothing from other hosts, and readers' browsers
 do not call the source's servers on every page view.
 
-Also removes characters that XML 1.0 forbids (C0 controls, lone surrogates,
-U+FFFE/U+FFFF) from every text an article carries, whatever the source
-contained: they are invalid in HTML too, and one of them makes a feed unreadable.
+Also removes the characters that are never text (`content_format.NOT_TEXT`: the
+controls XML 1.0 forbids, lone surrogates, non-characters) from every text an article
+carries, whatever its reader: they are invalid in HTML too, and one of them makes a
+feed unreadable.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from newsdigest.content_format import NOT_TEXT
 from newsdigest.site.markdown import link_remote_images
 from newsdigest.site.reader import LazyBody
 
 WORDS_PER_MINUTE = 230
-XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -34,9 +35,9 @@ def xml_safe(value):
     attributes share their values, and ten thousand copies of each would add up.
     """
     if isinstance(value, str):
-        if XML_FORBIDDEN.search(value) is None:
+        if NOT_TEXT.search(value) is None:
             return value
-        text = XML_FORBIDDEN.sub("", str(value))
+        text = NOT_TEXT.sub("", str(value))
         return Markup(text) if isinstance(value, Markup) else text
     if isinstance(value, list):
         items = [xml_safe(item) for item in value]

@@ -84,6 +84,7 @@ TAXONOMIES = {
         "feed_atom": "feeds/topics/{slug}.atom.xml",
         "feed_rss": "feeds/topics/{slug}.rss.xml",
         "vocabulary": "topics",  # slug and IPTC code from vocab/topics.yaml
+        "hierarchy": True,  # a topic's page lists its subtopics' articles too
     },
     "actors": {
         "singular": "actor",
@@ -95,6 +96,8 @@ TAXONOMIES = {
         "feed_atom": "feeds/actors/{slug}.atom.xml",
         "feed_rss": "feeds/actors/{slug}.rss.xml",
         "vocabulary": "actors",  # kind and role from vocab/actors.yaml
+        # actors found by ingest and not accepted yet: kind and role from its review list
+        "proposed": "candidates.yaml",
         "group_by": "kind",
         "groups": {"person": "People", "organisation": "Organisations", "state": "States"},
         "other_group": "Not yet classified",

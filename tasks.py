@@ -14,13 +14,14 @@ ROOT = Path(__file__).resolve().parent
         "content": "folder for the Markdown articles (default content/)",
         "strict": "exit non-zero when any seed failed",
         "force": "regenerate every article, overwriting editors' changes",
+        "rules_only": "tag with the vocabularies and rules alone, without the recogniser (bulk imports)",
     }
 )
-def ingest(c, seeds="seeds", content="content", strict=False, force=False):
+def ingest(c, seeds="seeds", content="content", strict=False, force=False, rules_only=False):
     """Clean every raw article in the seeds folder into Markdown with front matter."""
     from newsdigest.cli import run_ingest
 
-    run_ingest(Path(seeds), Path(content), strict=strict, force=force)
+    run_ingest(Path(seeds), Path(content), strict=strict, force=force, rules_only=rules_only)
 
 
 @task(
@@ -165,5 +166,12 @@ def evaluate(c):
 )
 def bench(c, sizes="1000,10000", repeat=3):
     """Build performance against plain Pelican; writes the table into benchmarks/README.md."""
-    args = [sys.executable, "benchmarks/run.py", "--sizes", *sizes.split(","), "--repeat", str(repeat)]
+    args = [
+        sys.executable,
+        "benchmarks/run.py",
+        "--sizes",
+        *sizes.split(","),
+        "--repeat",
+        str(repeat),
+    ]
     c.run(" ".join(args + ["--readme", "benchmarks/README.md"]), pty=False)

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import http.server
 import logging
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -20,11 +21,17 @@ def _fail(message: str, code: int = 1) -> None:
     raise SystemExit(code)
 
 
-def run_ingest(seeds: Path, content: Path, *, strict: bool = False, force: bool = False):
+def run_ingest(
+    seeds: Path, content: Path, *, strict: bool = False, force: bool = False, rules_only=False
+):
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if rules_only:  # the recogniser's setting, for this run and the workers it forks
+        from newsdigest.ingest.tag import recogniser
+
+        os.environ[recogniser.MODEL_VARIABLE] = recogniser.RULES_ONLY
     try:
         report = ingest(seeds, content, force=force)
-    except (LockedError, FileNotFoundError) as error:
+    except (LockedError, FileNotFoundError, RuntimeError) as error:
         _fail(str(error))
     print(report.summary())
     if strict and report.failed:

@@ -127,15 +127,30 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
     )
 
 
-def term_entries(vocabulary: str, vocab_dir: Path | None = None) -> dict[str, dict]:
+def term_entries(
+    vocabulary: str, vocab_dir: Path | None = None, proposed: Path | None = None
+) -> dict[str, dict]:
     """What the site shows of the terms of one vocabulary, by name: slug, kind, role, IPTC code.
 
     `vocabulary` is what a taxonomy declares: "topics" (found by name or slug) and
     "actors" (states from pycountry included) are the tagger's vocabularies; any other
     name is a file `<vocabulary>.yaml` holding a list of entries with at least a `name`.
     Read without compiling the tagger's matchers: the site needs none of them.
+
+    `proposed` is a review list of ingest (a YAML list of entries with `name`, `kind`,
+    `role`): terms the editors have not accepted yet take their kind and role from it.
     """
-    vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
+    found = _vocabulary_entries(vocabulary, Path(vocab_dir) if vocab_dir else VOCAB_DIR)
+    if proposed is not None and Path(proposed).is_file():
+        for entry in _parse(Path(proposed), Path(proposed).read_bytes()) or []:
+            if isinstance(entry, dict) and entry.get("name"):
+                name = " ".join(str(entry["name"]).split())
+                kept = {k: entry[k] for k in ("kind", "role") if entry.get(k)}
+                found.setdefault(name, kept)
+    return found
+
+
+def _vocabulary_entries(vocabulary: str, vocab_dir: Path) -> dict[str, dict]:
     if vocabulary == "topics":
         path = vocab_dir / "topics.yaml"
         doc = _parse(path, _read_bytes(path)) or {}

@@ -228,13 +228,14 @@ _TAGGER = None
 
 
 def _load_tagger(vocab_dir: Path | None):
+    """The tagger of this run, made once per process (forked workers share the parent's)."""
     global _TAGGER
-    if _TAGGER is None or getattr(_TAGGER, "_vocab_dir_arg", None) != vocab_dir:
-        from newsdigest.ingest.tag import Tagger
+    from newsdigest.ingest.tag import Tagger, recogniser
 
-        _TAGGER = Tagger.load(Path(vocab_dir) if vocab_dir else None)
-        _TAGGER._vocab_dir_arg = vocab_dir
-    return _TAGGER
+    key = (vocab_dir, recogniser.model_name())
+    if _TAGGER is None or _TAGGER[0] != key:
+        _TAGGER = (key, Tagger.load(Path(vocab_dir) if vocab_dir else None))
+    return _TAGGER[1]
 
 
 def _pipeline_fingerprint(vocab_dir: Path | None) -> str:
@@ -248,7 +249,7 @@ def _work(item: tuple[Path, Path | None]):
     path, vocab_dir = item
     try:
         article = clean(read_seed(path))
-        tags = _load_tagger(vocab_dir).tag(article.title, article.body)
+        tags = _load_tagger(vocab_dir).tag(article.title, article.body, article.source_name)
     except (ReadError, CleanError) as error:
         return str(error)
     except RecursionError:

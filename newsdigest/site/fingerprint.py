@@ -30,6 +30,16 @@ def inputs_fingerprint(settings: dict) -> str:
     digest.update(b"[content]\n")
     for line in _tree_listing(Path(settings["PATH"]), settings.get("IGNORE_FILES", [])):
         digest.update(line.encode("utf-8", "surrogateescape"))
+    # Review lists give terms their kinds; Pelican ignores them as content.
+    for declaration in (settings.get("TAXONOMIES") or {}).values():
+        if declaration.get("proposed"):
+            path = Path(settings["PATH"]) / declaration["proposed"]
+            try:
+                digest.update(
+                    f"{path}\0{path.stat().st_size}\0{path.stat().st_mtime_ns}\n".encode()
+                )
+            except OSError:
+                digest.update(f"{path}\0-\n".encode())
     return digest.hexdigest()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from operator import attrgetter
+from pathlib import Path
 
 from pelican.generators import Generator
 
@@ -83,6 +84,8 @@ class Taxonomy:
         self.groups: dict[str, str] = dict(declaration.get("groups", {}))
         self.other_group = declaration.get("other_group", "Others")
         self.has_quotes = bool(declaration.get("quotes"))
+        # Broader terms list the articles of narrower ones (vocabulary entries' `parent`).
+        self.hierarchy = bool(declaration.get("hierarchy"))
         # How an article card shows this taxonomy's terms: its list's label, how many.
         self.card_label = declaration.get("card_label", self.title)
         self.card_limit = declaration.get("card_limit")
@@ -112,10 +115,37 @@ class Taxonomy:
                     terms.append(term)
                     term.articles.append(article)
             setattr(article, self.field, terms)
+            if self.hierarchy:
+                self._add_to_ancestors(article, terms, by_slug)
         for term in by_slug.values():
             term.articles.sort(key=attrgetter("date"), reverse=True)
         if self.has_quotes:
             self._collect_quotes(by_slug.values())
+
+    def _add_to_ancestors(self, article, terms: list[Term], by_slug: dict[str, Term]) -> None:
+        """A tennis report is on Tennis and on Sport: each broader term lists the articles of
+        the narrower ones (the vocabulary's `parent`), without the article naming it."""
+        for term in terms:
+            for ancestor in self._ancestors(term, by_slug):
+                if not ancestor.articles or ancestor.articles[-1] is not article:
+                    ancestor.articles.append(article)
+
+    def _ancestors(self, term: Term, by_slug: dict[str, Term]) -> list[Term]:
+        found, seen = [], {term.slug}
+        parent = term.meta.get("parent")
+        while parent and parent not in seen:
+            seen.add(parent)
+            ancestor = by_slug.get(parent)
+            if ancestor is None:
+                entry = self._lookup(parent)
+                if not entry:
+                    break
+                ancestor = Term(self, str(entry.get("name") or parent), entry)
+                ancestor = by_slug.setdefault(ancestor.slug, ancestor)
+                self.terms.setdefault(ancestor.name, ancestor)
+            found.append(ancestor)
+            parent = ancestor.meta.get("parent")
+        return found
 
     def _collect_quotes(self, terms) -> None:
         """Give each term the quotes its articles attribute to it."""
@@ -155,9 +185,7 @@ class TaxonomyGenerator(Generator):
         articles = self.context.get("articles", [])
         self.taxonomies = {}
         for field, declaration in declarations.items():
-            lookup = _vocabulary_lookup(
-                declaration.get("vocabulary"), self.settings.get("VOCAB_PATH")
-            )
+            lookup = _vocabulary_lookup(declaration, self.settings)
             taxonomy = Taxonomy(field, declaration, lookup)
             taxonomy.collect(articles)
             self.taxonomies[field] = taxonomy
@@ -226,12 +254,16 @@ def _related_terms(term: Term, taxonomies: dict) -> dict[str, list[tuple[Term, i
     return related
 
 
-def _vocabulary_lookup(vocabulary: str | None, vocab_dir):
+def _vocabulary_lookup(declaration: dict, settings: dict):
     """A function from a term's name to its vocabulary entry (a dict), or to None."""
+    vocabulary = declaration.get("vocabulary")
     if not vocabulary:
         return None
+    proposed = declaration.get("proposed")
+    if proposed:
+        proposed = Path(settings["PATH"]) / proposed
     try:
-        return term_entries(vocabulary, vocab_dir or None).get
+        return term_entries(vocabulary, settings.get("VOCAB_PATH") or None, proposed).get
     except (VocabularyError, OSError) as error:  # the site still builds, with plain slugs
         log.warning(
             "vocabulary %r not loaded, its terms get no kinds or roles: %s", vocabulary, error

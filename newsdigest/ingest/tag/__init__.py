@@ -7,7 +7,10 @@ The vocabularies in vocab/ (see vocab/README.md) are compiled once by
 2. known actor names (one regex, case-sensitive), filtered by context rules;
 3. capitalised name sequences that are not known actors: people named with a
    role title or next to a speech verb, organisations with a distinctive name;
-4. quotations and who said them, resolving he/she to the person the text is
+4. the named entities a statistical recogniser (spaCy) finds besides those: linked
+   to the vocabulary where it knows them, typed by the recogniser's label, filtered
+   by the same rules (bylines, credits, headline fragments, sentence-initial capitals);
+5. quotations and who said them, resolving he/she to the person the text is
    about at that point.
 
 Also the editors' review list of new actors (`write_review_list`, `review`,
@@ -27,6 +30,7 @@ The modules, lowest first:
 - classify: judges a proposed span of capitalised words (organisation, person, several
   names, nothing);
 - new_actors: proposes runs of capitalised words that are not known actors to classify;
+- recogniser: spaCy's named entities, linked, typed and filtered;
 - actors: surnames resolved to people, actors ranked, new ones made candidates;
 - quotes: quotations and their speakers;
 - candidates: the editors' review list;
@@ -37,8 +41,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsdigest.ingest.tag import recogniser
 from newsdigest.ingest.tag.actors import (
     rank_actors,
+    resolve_short_names,
     resolve_surnames,
     without_surname_organisations,
 )
@@ -75,16 +81,21 @@ RULES_VERSION = 4
 class Tagger:
     """Tags articles against the vocabularies; build it once per run with `Tagger.load()`."""
 
-    def __init__(self, vocabulary: Vocabulary):
+    def __init__(self, vocabulary: Vocabulary, model: str | None = None):
         self.vocabulary = vocabulary
-        # Articles are tagged again when the vocabulary or these rules change.
-        self.fingerprint = f"{vocabulary.fingerprint}:rules-{RULES_VERSION}"
+        self.model = model or recogniser.model_name()
+        self.nlp = recogniser.load(self.model)
+        # Articles are tagged again when the vocabulary, these rules or the recogniser change.
+        self.fingerprint = (
+            f"{vocabulary.fingerprint}:rules-{RULES_VERSION}:{recogniser.fingerprint(self.model)}"
+        )
         self._topics = {t.name: t for t in vocabulary.topics}
         self._topics.update({t.slug: t for t in vocabulary.topics})
+        self._states = recogniser.state_keys(vocabulary)
 
     @classmethod
-    def load(cls, vocab_dir: Path | None = None) -> Tagger:
-        return cls(load_vocabulary(vocab_dir))
+    def load(cls, vocab_dir: Path | None = None, model: str | None = None) -> Tagger:
+        return cls(load_vocabulary(vocab_dir), model)
 
     def topic(self, name: str) -> Topic | None:
         """The vocabulary entry of a topic, by readable name or slug."""
@@ -94,15 +105,35 @@ class Tagger:
         """The vocabulary entry of a known actor (kind, role, aliases, ISO code for states)."""
         return self.vocabulary.actors.get(name)
 
-    def tag(self, title: str, body: str) -> Tags:
+    def tag(self, title: str, body: str, source: str | None = None) -> Tags:
+        """Topics, actors, candidates and quotes of one article; `source` names the outlet."""
+        return self.tag_many([(title, body, source)])[0]
+
+    def tag_many(self, items: list[tuple[str, str, str | None]]) -> list[Tags]:
+        """`tag` for many articles: the recogniser reads them in batches."""
+        articles = [Text(title, body) for title, body, _ in items]
+        if self.nlp is not None:
+            found = recogniser.entities(self.nlp, [article.text for article in articles])
+        else:
+            found = [[] for _ in articles]
+        return [
+            self._tag(article, entities, source)
+            for article, entities, (_, _, source) in zip(articles, found, items, strict=True)
+        ]
+
+    def _tag(self, article: Text, entities, source: str | None) -> Tags:
         vocab = self.vocabulary
-        article = Text(title, body)
         known = known_mentions(vocab, article)
         new, swallowed = new_mentions(vocab, article, known)
         mentions = [m for m in known if id(m) not in swallowed] + new
+        mentions = [m for m in mentions if recogniser.credible(article, m, source)]
+        mentions += recogniser.proposed_mentions(
+            vocab, self._states, article, entities, mentions, source
+        )
         mentions.sort(key=lambda m: m.start)
         mentions = resolve_surnames(vocab, article, mentions)
         mentions = without_surname_organisations(vocab, mentions)
+        mentions = resolve_short_names(vocab, mentions)
         actors, candidates = rank_actors(vocab, article, mentions)
         return Tags(
             topics=topics_of(vocab, self._topics, article),

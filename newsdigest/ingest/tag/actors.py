@@ -48,6 +48,31 @@ def resolve_surnames(vocab: Vocabulary, article: Text, mentions: list[Mention]) 
     return sorted(mentions + extra, key=lambda m: m.start)
 
 
+def resolve_short_names(vocab: Vocabulary, mentions: list[Mention]) -> list[Mention]:
+    """ "Disney" after "Walt Disney Co.", "Lockheed" after "Lockheed Martin": an organisation
+    named in full once and then by part of its name is one organisation, the full name."""
+    full = [m.actor for m in mentions if m.kind == "organisation" and " " in m.actor]
+    if not full:
+        return mentions
+    resolved = []
+    for m in mentions:
+        if m.kind == "organisation" and m.actor not in vocab.actors:
+            words = m.actor.split()
+            longer = [
+                name
+                for name in full
+                if len(name.split()) > len(words) and _contains(name.split(), words)
+            ]
+            if len(set(longer)) == 1:  # only when the part names one organisation
+                m = Mention(m.start, m.end, longer[0], m.kind, m.weight, m.pronoun)
+        resolved.append(m)
+    return resolved
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    return any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
 def without_surname_organisations(vocab: Vocabulary, mentions: list[Mention]) -> list[Mention]:
     """ "McKinley’s office" names the person McKinley, not a new organisation "McKinley"."""
     surnames = {m.actor.split()[-1] for m in mentions if m.kind == "person" and " " in m.actor}

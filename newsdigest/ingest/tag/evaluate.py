@@ -206,9 +206,14 @@ def format_report(report: Report) -> str:
 
 
 def main(eval_dir: Path | None = None, vocab_dir: Path | None = None, out=None) -> int:
-    """Print the evaluation report (`invoke evaluate`); 0 when every floor holds, 1 otherwise."""
+    """Print the evaluation reports of both sets (`invoke evaluate`): the written articles and
+    the real pages; 0 when every floor of the first holds, 1 otherwise."""
+    from newsdigest.ingest.tag.evaluate_real import evaluate_real, format_real_report
+
     report = evaluate(eval_dir, vocab_dir)
     print(format_report(report), file=out or sys.stdout)
+    if eval_dir is None:
+        print("\n" + format_real_report(evaluate_real(vocab_dir=vocab_dir)), file=out or sys.stdout)
     return 0 if not report.below_floors() else 1
 
 

@@ -26,7 +26,7 @@ _WORD_AFTER = re.compile(r"[ \t]+([\w’'.-]+)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_LINE_START = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))")
 _MARKDOWN_EMPHASIS = re.compile(r"(?<!\\)(\*\*|__|\*|`)")
-_MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: any ASCII punctuation
 _BLOCKQUOTE = re.compile(r"(?m)^(?:>[^\n]*(?:\n|$))+")
 _ATTRIBUTION = re.compile(r"[—–~-]*\s*([A-Z][^.!?;:\"“”]{2,80})")
 

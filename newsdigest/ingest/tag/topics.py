@@ -1,4 +1,10 @@
-"""Topics: evidence terms found in the lower-cased text, scored per topic; the best few win."""
+"""Topics: evidence terms found in the lower-cased text, scored per topic; the best few win.
+
+A topic is kept at the most specific level the evidence supports: a chosen subtopic
+removes its broader topics (the site lists a subtopic's articles on them anyway). An
+article always gets a topic: when no topic gathers enough evidence, the best-supported
+one is taken, and with no evidence at all the vocabulary's `fallback` topic.
+"""
 
 from __future__ import annotations
 
@@ -20,19 +26,36 @@ def topics_of(vocab: Vocabulary, topics: dict[str, Topic], article: Text) -> lis
         for name, weight in vocab.term_weights[term]:
             scores[name] = scores.get(name, 0.0) + weight * repeats
             terms[name] = terms.get(name, 0) + 1
-    scores = {
+    strong = {
         name: score
         for name, score in scores.items()
         if score >= vocab.scoring["min_score"] and terms[name] >= vocab.scoring["min_terms"]
     }
-    if not scores:
-        return []
-    best = max(scores.values())
-    ranked = sorted(scores, key=lambda n: (-scores[n], n))
-    chosen = [n for n in ranked if scores[n] >= vocab.scoring["relative"] * best]
-    parents_with_child = {topics[n].parent for n in chosen if topics[n].parent}
-    chosen = [n for n in chosen if topics[n].slug not in parents_with_child]
+    if not strong:
+        return _fallback(vocab, topics, scores)
+    best = max(strong.values())
+    ranked = sorted(strong, key=lambda n: (-strong[n], n))
+    chosen = [n for n in ranked if strong[n] >= vocab.scoring["relative"] * best]
+    broader = {slug for n in chosen for slug in _ancestors(topics, topics[n])}
+    chosen = [n for n in chosen if topics[n].slug not in broader]
     return chosen[: int(vocab.scoring["max_topics"])]
+
+
+def _fallback(vocab: Vocabulary, topics: dict[str, Topic], scores: dict[str, float]) -> list[str]:
+    """The best-supported topic however weak its evidence, else the vocabulary's fallback."""
+    if scores:
+        return [min(scores, key=lambda n: (-scores[n], n))]
+    fallback = topics.get(str(vocab.scoring.get("fallback") or ""))
+    return [fallback.name] if fallback is not None else []
+
+
+def _ancestors(topics: dict[str, Topic], topic: Topic) -> list[str]:
+    """The slugs of the topics above `topic`, nearest first."""
+    found, parent = [], topic.parent
+    while parent and parent not in found and parent in topics:
+        found.append(parent)
+        parent = topics[parent].parent
+    return found
 
 
 def _term_of(matched: str, vocab: Vocabulary) -> str | None:

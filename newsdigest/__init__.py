@@ -1,7 +1,8 @@
 """newsdigest: raw scraped news articles in, a tagged, themed Pelican news-digest site out.
 
-The pipeline has one module per stage (read, clean, tag, write), tied together by ingest;
-`newsdigest.pelican` holds the Pelican plugins that render the site.
+A package by pipeline stage: `ingest` (read, clean, extract, tag, write the article files),
+`site` (the one Pelican plugin that renders them), `publish` (checks and deploy targets);
+`content_format` is the article file both sides share. README.md, "Architecture", has the map.
 """
 
 __version__ = "0.1.0"

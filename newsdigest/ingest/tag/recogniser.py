@@ -38,10 +38,10 @@ MAX_CHARACTERS = 100_000
 # What a name is written with: letters and marks, spaces, and the few signs names carry.
 _NAME_CHARACTERS = re.compile(r"[^\W\d_][\w .'’&+!-]*")
 _CREDIT = re.compile(
-    r"^\s*(?:by|photo|photos|image|images|picture|credit|copyright|©|source|file photo)\b"
+    r"^[ \t]*(?:by|photo|photos|image|images|picture|credit|copyright|©|source|file photo)\b"
     r"|getty images|\bap photo\b|/\s*(?:afp|reuters|ap)\b|\bvia (?:getty|reuters|ap)\b"
     r"|contributed to this report|\b(?:reporting|writing|editing) by\b|all rights reserved",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
 # "BAAR, Switzerland (AP) —": the place a story was filed from, in capitals.
 _DATELINE_AFTER = re.compile(r"\s*(?:,|\(|[—–-])")
@@ -321,11 +321,11 @@ def _in_credit(article: Text, position: int) -> bool:
     """Whether `position` is on a byline or credit line (the lines are found once per article)."""
     spans = article.__dict__.get("credit_lines")
     if spans is None:
-        spans = article.credit_lines = [
-            (match.start(), match.end())
-            for match in re.finditer(r"[^\n]+", article.text)
-            if _CREDIT.search(match.group())
-        ]
+        text, spans = article.text, []
+        for match in _CREDIT.finditer(text):  # one scan of the text, then the lines around
+            end = text.find("\n", match.start())
+            spans.append((text.rfind("\n", 0, match.start()) + 1, end if end >= 0 else len(text)))
+        article.credit_lines = spans
     return any(start <= position < end for start, end in spans)
 
 

@@ -45,6 +45,7 @@ class Actor:
     demonyms: tuple[str, ...] = ()
     capitals: tuple[str, ...] = ()
     unless_next: tuple[str, ...] = ()  # words that, right after a name, mean something else
+    topics: tuple[str, ...] = ()  # slugs of the topics an article naming it is likely about
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,7 @@ def _actor(entry: dict, path: Path) -> Actor:
             demonyms=tuple(str(a) for a in entry.get("demonyms") or ()),
             capitals=tuple(str(a) for a in entry.get("capitals") or ()),
             unless_next=tuple(str(a) for a in entry.get("unless_next") or ()),
+            topics=tuple(str(a) for a in entry.get("topics") or ()),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise VocabularyError(f"{path}: bad actor entry {entry!r}: {error}") from error

@@ -453,3 +453,14 @@ def test_a_pull_quote_with_its_speaker_below(tagger):
     assert [(q.speaker, q.text) for q in tags.quotes] == [
         ("Helena Marsh", "We are not seeing anything unusual yet.")
     ]
+
+
+def test_known_actors_are_evidence_of_their_topics(tagger):
+    """A match report that names two clubs is about their sport, even in plain words."""
+    tags = tagger.tag(
+        "Late goal settles it",
+        "The Boston Bruins beat the Toronto Maple Leafs 3-2 on Saturday night in front of a "
+        "full house, with the winner coming in the final minute.",
+    )
+    assert tags.topics[0] == "ice hockey"
+    assert tagger.actor("Boston Bruins").topics == ("ice-hockey",)

@@ -136,7 +136,7 @@ class Tagger:
         mentions = resolve_short_names(vocab, mentions)
         actors, candidates = rank_actors(vocab, article, mentions)
         return Tags(
-            topics=topics_of(vocab, self._topics, article),
+            topics=topics_of(vocab, self._topics, article, actors),
             actors=actors,
             candidates=candidates,
             quotes=quotes(article, mentions, set(actors)),

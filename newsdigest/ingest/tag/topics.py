@@ -11,9 +11,17 @@ from __future__ import annotations
 from newsdigest.ingest.tag.text import Text
 from newsdigest.vocab import Topic, Vocabulary
 
+ACTOR_EVIDENCE = 3.0  # a known actor with topics (a club, a league) counts as a telling phrase
 
-def topics_of(vocab: Vocabulary, topics: dict[str, Topic], article: Text) -> list[str]:
-    """The topics of `article`, best first; `topics` maps names and slugs to vocabulary entries."""
+
+def topics_of(
+    vocab: Vocabulary, topics: dict[str, Topic], article: Text, actors: list[str] = ()
+) -> list[str]:
+    """The topics of `article`, best first; `topics` maps names and slugs to vocabulary entries.
+
+    Besides the evidence terms, the known actors the article names are evidence of the
+    topics the vocabulary gives them: three clubs of the NHL say ice hockey.
+    """
     hits: dict[str, int] = {}  # term -> mentions, headline words counting double
     for match in vocab.term_pattern.finditer(article.text.lower()):
         term = _term_of(match.group(), vocab)
@@ -21,6 +29,13 @@ def topics_of(vocab: Vocabulary, topics: dict[str, Topic], article: Text) -> lis
             hits[term] = hits.get(term, 0) + (2 if match.start() < article.title_end else 1)
     scores: dict[str, float] = {}
     terms: dict[str, int] = {}
+    for name in actors:
+        actor = vocab.actors.get(name)
+        for slug in actor.topics if actor is not None else ():
+            topic = topics.get(slug)
+            if topic is not None:
+                scores[topic.name] = scores.get(topic.name, 0.0) + ACTOR_EVIDENCE
+                terms[topic.name] = terms.get(topic.name, 0) + 1
     for term, n in hits.items():
         repeats = 1 + 0.5 * (min(n, 5) - 1)
         for name, weight in vocab.term_weights[term]:

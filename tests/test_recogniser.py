@@ -75,3 +75,15 @@ def test_the_pipeline_is_part_of_the_tagging_fingerprint(tagger, rules):
     """Switching the recogniser on or off tags every article again."""
     assert tagger.fingerprint != rules.fingerprint
     assert recogniser.DEFAULT_MODEL in tagger.fingerprint
+
+
+def test_the_outlet_and_the_wire_agency_of_a_story_are_not_its_actors(tagger):
+    body = (
+        "OSLO (AP) — Freya Nordmann, a farmer, said the harvest was late, the Associated Press "
+        "learned on Monday. The Valley Courier reported the figures first."
+    )
+    tags = tagger.tag("Harvest late", body, url="https://www.valleycourier.com/news/1")
+    assert "Freya Nordmann" in tags.actors
+    assert "Associated Press" not in tags.actors and "Valley Courier" not in tags.actors
+    elsewhere = tagger.tag("Harvest late", body.replace("OSLO (AP) — ", ""))
+    assert "Associated Press" in elsewhere.actors  # cited by another outlet, it is an actor

@@ -249,7 +249,9 @@ def _work(item: tuple[Path, Path | None]):
     path, vocab_dir = item
     try:
         article = clean(read_seed(path))
-        tags = _load_tagger(vocab_dir).tag(article.title, article.body, article.source_name)
+        tags = _load_tagger(vocab_dir).tag(
+            article.title, article.body, article.source_name, article.source_url
+        )
     except (ReadError, CleanError) as error:
         return str(error)
     except RecursionError:

@@ -75,7 +75,7 @@ __all__ = [
 ]
 
 # Bump when a change to the rules changes what articles are tagged with.
-RULES_VERSION = 4
+RULES_VERSION = 5
 
 
 class Tagger:
@@ -105,30 +105,31 @@ class Tagger:
         """The vocabulary entry of a known actor (kind, role, aliases, ISO code for states)."""
         return self.vocabulary.actors.get(name)
 
-    def tag(self, title: str, body: str, source: str | None = None) -> Tags:
-        """Topics, actors, candidates and quotes of one article; `source` names the outlet."""
-        return self.tag_many([(title, body, source)])[0]
+    def tag(self, title: str, body: str, source: str | None = None, url: str | None = None) -> Tags:
+        """Topics, actors, candidates and quotes of one article; `source` and `url` name the
+        outlet and the page (the outlet is not an actor of its own story)."""
+        return self.tag_many([(title, body, source, url)])[0]
 
-    def tag_many(self, items: list[tuple[str, str, str | None]]) -> list[Tags]:
+    def tag_many(self, items: list[tuple[str, str, str | None, str | None]]) -> list[Tags]:
         """`tag` for many articles: the recogniser reads them in batches."""
-        articles = [Text(title, body) for title, body, _ in items]
+        articles = [Text(title, body) for title, body, _, _ in items]
         if self.nlp is not None:
             found = recogniser.entities(self.nlp, [article.text for article in articles])
         else:
             found = [[] for _ in articles]
         return [
-            self._tag(article, entities, source)
-            for article, entities, (_, _, source) in zip(articles, found, items, strict=True)
+            self._tag(article, entities, recogniser.own_names(article, source, url))
+            for article, entities, (_, _, source, url) in zip(articles, found, items, strict=True)
         ]
 
-    def _tag(self, article: Text, entities, source: str | None) -> Tags:
+    def _tag(self, article: Text, entities, own: frozenset[str]) -> Tags:
         vocab = self.vocabulary
         known = known_mentions(vocab, article)
         new, swallowed = new_mentions(vocab, article, known)
         mentions = [m for m in known if id(m) not in swallowed] + new
-        mentions = [m for m in mentions if recogniser.credible(article, m, source)]
+        mentions = [m for m in mentions if recogniser.credible(vocab, article, m, own)]
         mentions += recogniser.proposed_mentions(
-            vocab, self._states, article, entities, mentions, source
+            vocab, self._states, article, entities, mentions, own
         )
         mentions.sort(key=lambda m: m.start)
         mentions = resolve_surnames(vocab, article, mentions)

@@ -97,8 +97,8 @@ def evaluate_real(
     parents = _iptc_parents()
     report = RealReport()
     for page, label in load_labels(real_dir).items():
-        title, body, source = read_page(real_dir / "pages" / f"{page}.html.gz")
-        tags = tagger.tag(title, body, source)
+        title, body, source, url = read_page(real_dir / "pages" / f"{page}.html.gz")
+        tags = tagger.tag(title, body, source, url)
         report.pages += 1
         _score_topics(report, page, label, [topics.get(t, "") for t in tags.topics], parents)
         kinds = {name: _kind(tagger, name, tags) for name in tags.actors}
@@ -106,7 +106,7 @@ def evaluate_real(
     return report
 
 
-def read_page(path: Path) -> tuple[str, str, str | None]:
+def read_page(path: Path) -> tuple[str, str, str | None, str | None]:
     """Title, Markdown body and outlet of a saved page, through the pipeline's own read and
     clean, as ingest hands them to the tagger."""
     from newsdigest.article import RawArticle
@@ -117,7 +117,7 @@ def read_page(path: Path) -> tuple[str, str, str | None]:
     article = clean(
         RawArticle(path=path.with_suffix(""), format="html", text=decode(data), digest="")
     )
-    return article.title, article.body, article.source_name
+    return article.title, article.body, article.source_name, article.source_url
 
 
 def _kind(tagger: Tagger, name: str, tags) -> str | None:

@@ -18,6 +18,7 @@ import functools
 import os
 import re
 from importlib import metadata
+from urllib.parse import urlsplit
 
 from newsdigest.ingest.tag import gazetteer
 from newsdigest.ingest.tag.model import Mention
@@ -124,6 +125,8 @@ _ORG_END = re.compile(
 )
 _NUMBER_WORDS = {"One", "Two", "Three", "Four", "Five", "II", "III", "IV", "X"}
 _CONNECTOR_END = re.compile(r"\s(?:and|of|the|for|&)$", re.IGNORECASE)
+# "SAN FRANCISCO (AP) —": the agency that filed a wire story.
+_WIRE_DATELINE = re.compile(r"[A-Z][A-Z .,'’-]{2,60}\(([A-Za-z][\w .]{0,30})\)\s*[—–-]")
 _CAMEL_START = re.compile(r"[a-z][A-Z]")
 _GLUED = re.compile(r"[a-z]([A-Z][a-z]+)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -192,7 +195,7 @@ def proposed_mentions(
     article: Text,
     found: list[tuple[int, int, str]],
     mentions: list[Mention],
-    source: str | None = None,
+    own: frozenset[str] = frozenset(),
 ) -> list[Mention]:
     """The recogniser's entities that add to `mentions`: linked, typed and filtered."""
     text = article.text
@@ -200,7 +203,6 @@ def proposed_mentions(
     taken_names = {m.actor for m in mentions if m.kind == "organisation"}
     taken_names |= {label_text for _, _, label_text in _org_names(text, found)}
     surnames = {m.actor.split()[-1] for m in mentions if m.kind == "person" and " " in m.actor}
-    own_name = _key(source or "")
     added: list[Mention] = []
     for start, end, label in found:
         start, end = _trimmed(text, start, end)
@@ -208,7 +210,7 @@ def proposed_mentions(
             continue  # the vocabulary or the rules have judged this name already
         name = " ".join(text[start:end].split())
         key = _key(name)
-        if not key or key == own_name or not _plausible(article, name, start, end):
+        if not key or _is_own(key, own) or not _plausible(article, name, start, end):
             continue
         if name in surnames:
             continue  # "Lindqvist wrote": the person named in full, resolved by surname
@@ -239,14 +241,47 @@ def proposed_mentions(
     return added
 
 
-def credible(article: Text, mention: Mention, source: str | None) -> bool:
+def credible(vocab: Vocabulary, article: Text, mention: Mention, own: frozenset[str]) -> bool:
     """Whether a mention found by the vocabulary or the rules stands: not in a byline or a
     photo credit, not the outlet's own name, not two words glued across a lost line break."""
     if _in_credit(article, mention.start):
         return False
-    if source and _key(mention.actor) == _key(source):
+    actor = vocab.actors.get(mention.actor)
+    names = (mention.actor, *(actor.aliases if actor is not None else ()))
+    if own and any(_is_own(_key(name), own) for name in names):
         return False
     return not _glued(article, article.text[mention.start : mention.end])
+
+
+def own_names(article: Text, source: str | None, url: str | None) -> frozenset[str]:
+    """The names the article's own outlet goes by: the source's name, its web address's
+    name ("politifact" for politifact.com), and the agency of a wire story's dateline
+    ("SAN FRANCISCO (AP) —"). A story does not name its own outlet as an actor."""
+    found = {_key(source)} if source else set()
+    labels = (urlsplit(url or "").hostname or "").split(".")
+    if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac", "gov"):
+        labels = labels[:-1]  # bbc.co.uk
+    if len(labels) >= 2:
+        found.add(labels[-2])  # the name registered under the top-level domain
+    body = article.text[article.title_end :].lstrip()[:300]
+    dateline = _WIRE_DATELINE.match(body)
+    if dateline:
+        found.add(_key(dateline.group(1)))
+    return frozenset(name for name in found if name)
+
+
+def _is_own(key: str, own: frozenset[str]) -> bool:
+    """The name of the outlet, its web address's name, or the start of its full name
+    ("Business Insider" of "Business Insider Deutschland")."""
+    bare = key.replace(" ", "")
+    several = " " in key  # "India" does not start "India Post" the way a name's start does
+    return any(
+        key == name
+        or bare == name
+        or several
+        and (name.startswith(key + " ") or key.startswith(name + " "))
+        for name in own
+    )
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -75,7 +75,7 @@ __all__ = [
 ]
 
 # Bump when a change to the rules changes what articles are tagged with.
-RULES_VERSION = 5
+RULES_VERSION = 6
 
 
 class Tagger:

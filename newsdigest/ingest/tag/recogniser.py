@@ -233,7 +233,9 @@ def proposed_mentions(
         if " " not in name and gazetteer.is_common_word(name):
             continue  # "State", "Congress": a word, or a body named only by description
         if kind == "person" and not _full_name(name):
-            continue  # a surname alone is resolved to the person named in full
+            if not _brand_like(article, name):
+                continue  # a surname alone is resolved to the person named in full
+            kind = "organisation"
         if kind == "person" and not _person_evidence(article, name, start, end):
             continue
         added.append(Mention(start, end, name, kind, 1.0))
@@ -392,6 +394,15 @@ def _lone_acronym(article: Text, name: str) -> bool:
 def _full_name(name: str) -> bool:
     words = [w for w in name.split() if w not in TITLE_HEADS]
     return len(words) >= 2 or (len(words) == 1 and "-" in words[0] and words[0].istitle())
+
+
+def _brand_like(article: Text, name: str) -> bool:
+    """A single name the recogniser calls a person, that is nobody's given name or surname
+    here and that the article uses again and again ("Gannett said... Gannett's papers"):
+    news names a person in full first, so this is a company or a brand."""
+    if " " in name or gazetteer.is_first_name(name):
+        return False
+    return sum(1 for _ in alone(article.text, name)) >= 3
 
 
 def _person_evidence(article: Text, name: str, start: int, end: int) -> bool:

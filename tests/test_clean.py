@@ -138,3 +138,35 @@ def test_summary_is_one_or_two_sentences_of_the_lead():
 def test_no_body_after_cleaning_is_an_error():
     with pytest.raises(CleanError, match="no article text"):
         clean(scrape("Title Only", "Admin", "Source link"))
+
+
+def test_a_source_line_links_the_original_and_leaves_the_body():
+    text = (
+        "Talks resume in Geneva\nAdmin\nTalks resume in Geneva\n"
+        "Diplomats from both sides met on Monday in Geneva for a new round of talks.\n\n"
+        "The talks are expected to last three days, officials said.\n\n"
+        "Source: https://www.example.org/world/talks-resume/\n"
+    )
+    article = clean(RawArticle(path=Path("talks.txt"), format="text", text=text, digest=""))
+    assert article.source_url == "https://www.example.org/world/talks-resume/"
+    assert "example.org" not in article.body
+    named = clean(
+        RawArticle(
+            path=Path("t.txt"),
+            format="text",
+            text=text.replace(
+                "Source: https://www.example.org/world/talks-resume/", "Source: Reuters"
+            ),
+            digest="",
+        )
+    )
+    assert named.source_name == "Reuters" and named.source_url is None
+    hostile = clean(
+        RawArticle(
+            path=Path("t.txt"),
+            format="text",
+            text=text.replace("https://www.example.org/world/talks-resume/", "javascript:alert(1)"),
+            digest="",
+        )
+    )
+    assert hostile.source_url is None

@@ -137,6 +137,13 @@ _ATTRIBUTION = re.compile(
     r"(?:the\s+website\s+of\s+)?(?P<name>[A-Z0-9][\w&'’.+ -]{0,60}?)\s*[.!]?$",
     re.IGNORECASE,
 )
+# "Source: https://...", "Original article: https://...": the link to the original.
+_SOURCE_LINK = re.compile(
+    r"^(?:source|original(?:\s+(?:article|story|post|report))?|read\s+the\s+(?:original|full)"
+    r"(?:\s+(?:article|story))?|originally\s+published\s+(?:at|on)|via)\s*:?\s*"
+    r"<?(?P<url>https?://[^\s<>\"]+?)>?[.]?$",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’')\]]$")
 
 
@@ -161,7 +168,7 @@ def clean_text(raw: RawArticle) -> Article:
     rest = lines[first + 1 :]
 
     author, date, rest = _header(rest, title)
-    paragraphs, source_name = _body(rest)
+    paragraphs, source_name, source_url = _body(rest)
     _check_body(" ".join(paragraphs))
     return Article(
         title=title,
@@ -171,6 +178,7 @@ def clean_text(raw: RawArticle) -> Article:
         author=author,
         date=date,
         source_name=source_name,
+        source_url=source_url,
     )
 
 
@@ -298,10 +306,11 @@ def _parse_date_line(line: str) -> str | None:
     return parsed.isoformat()
 
 
-def _body(lines: list[str]) -> tuple[list[str], str | None]:
-    """Body paragraphs up to the trailer, and the source named by an attribution line."""
+def _body(lines: list[str]) -> tuple[list[str], str | None, str | None]:
+    """Body paragraphs up to the trailer, and the source named by an attribution line and
+    linked by a source line."""
     paragraphs: list[str] = []
-    source_name = None
+    source_name = source_url = None
     after_blank = True
     for line in lines:
         if not line:
@@ -309,6 +318,10 @@ def _body(lines: list[str]) -> tuple[list[str], str | None]:
             continue
         if _TRAILER_START.match(line) or line.lower().startswith("source link"):
             break
+        link = _SOURCE_LINK.match(line)
+        if link and len(line) < 500:
+            source_url = source_url or link.group("url")
+            continue
         attribution = _ATTRIBUTION.match(line)
         if attribution and len(line) < 200:
             source_name = source_name or _source_name(attribution.group("name"))
@@ -320,7 +333,7 @@ def _body(lines: list[str]) -> tuple[list[str], str | None]:
         else:
             paragraphs.append(line)
         after_blank = False
-    return [p for p in paragraphs if p], source_name
+    return [p for p in paragraphs if p], source_name, source_url
 
 
 def _lead(paragraphs: list[str]) -> str:

@@ -42,7 +42,7 @@ from newsdigest.text import slugify
 log = logging.getLogger("newsdigest")
 
 # Bump when cleaning or tagging changes what is written: every article is redone once.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 PARALLEL_THRESHOLD = 32  # below this many changed seeds, worker start-up costs more than it saves
 # File names Windows refuses whatever the extension: a slug never takes one of them.
 RESERVED_NAMES = {"con", "prn", "aux", "nul"} | {

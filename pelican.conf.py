@@ -50,12 +50,18 @@ ARCHIVES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 
-# Home = the latest edition; one page per day and per month (newsdigest/pelican/editions.py).
+# Home = the digest of the latest days; one page per day and per month (newsdigest/site/editions.py).
 EDITION_URL = "editions/{date:%Y}/{date:%m}/{date:%d}/"
 EDITION_SAVE_AS = "editions/{date:%Y}/{date:%m}/{date:%d}/index.html"
 EDITION_MONTH_URL = "editions/{date:%Y}/{date:%m}/"
 EDITION_MONTH_SAVE_AS = "editions/{date:%Y}/{date:%m}/index.html"
-HOME_EARLIER_EDITIONS = 7
+HOME_EARLIER_EDITIONS = 7  # days listed beside the home page's digest
+# The home page reads as a digest: the latest day and, while it is thin, the days before it.
+HOME_MIN_ARTICLES = 20
+HOME_MAX_DAYS = 3
+# No page grows with a day's size: at most this many articles per topic on the home page and
+# on an edition's page, then a link to the rest.
+EDITION_SECTION_LIMIT = 8
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 

@@ -130,7 +130,8 @@ def test_home_is_the_latest_edition_grouped_by_topic(demo_site):
     newest_day = max(str(a["date"])[:10] for a in articles)
     latest = [a for a in articles if str(a["date"])[:10] == newest_day]
     home = page(demo_site["output"], "")
-    cards = home.xpath("//section[contains(@class,'section')]//article[@class='card']")
+    first_day = home.xpath("//div[@class='digest']/div[@class='edition']")[0]
+    cards = first_day.xpath(".//section[contains(@class,'section')]//article[@class='card']")
     assert len(cards) == len(latest)
     titles = {text(card.xpath(".//h3")[0]) for card in cards}
     assert titles == {" ".join(str(a["title"]).split()) for a in latest}
@@ -150,6 +151,46 @@ def test_home_is_the_latest_edition_grouped_by_topic(demo_site):
     assert site["@type"] == "WebSite" and site["url"] == f"{SITEURL}/"
     earlier = home.xpath("//section[@class='earlier']//a/@href")
     assert any(posixpath.normpath(link).startswith("editions/20") for link in earlier)
+
+
+def test_a_big_day_gives_pages_of_bounded_size_with_links_to_the_rest(tmp_path):
+    """Sixty stories on one day in one topic: the home page and the edition show a few of
+    them and link to the rest; no page grows with the size of the day."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    for number in range(60):
+        write_article(
+            content,
+            f"talks-{number:03d}",
+            title=f"Talks, round {number}",
+            date=f"2026-03-05T{number // 6:02d}:{number % 6 * 10:02d}:00+00:00",
+            summary=f"Round {number} of the talks.",
+            topics=["diplomacy"],
+            actors=["Ukraine"],
+        )
+    write_article(content, "earlier", date="2026-03-04T09:00:00+00:00", topics=["elections"])
+    build_site(content, output)
+    limit = pelican_settings(content, output)["EDITION_SECTION_LIMIT"]
+    home, edition = page(output, ""), page(output, "editions/2026/03/05/")
+    for doc in (home, edition):
+        assert len(doc.xpath("//section[contains(@class,'section')]//article")) == limit
+        assert f"{60 - limit} more in diplomacy" in text(doc)
+    more = home.xpath("//p[@class='more']/a/@href")[0]
+    assert more.endswith("editions/2026/03/05/#diplomacy")
+    more = edition.xpath("//p[@class='more']/a/@href")[0]
+    assert posixpath.normpath(more).endswith("topics/diplomacy")
+    assert not home.xpath("//h2[@class='day-title']")  # sixty articles: the home is not thin
+    sizes = {path.name: path.stat().st_size for path in output.rglob("*.html")}
+    assert max(sizes.values()) < 300_000
+
+
+def test_a_thin_day_shows_the_days_before_it_on_the_home_page(demo_site):
+    home = page(demo_site["output"], "")
+    days = home.xpath("//h2[@class='day-title']//time/@datetime")
+    articles = front_matters(demo_site["content"])
+    newest = sorted({str(a["date"])[:10] for a in articles}, reverse=True)
+    assert days == newest[1 : 1 + len(days)] and days  # the latest day heads the page
+    ids = home.xpath("//@id")
+    assert len(ids) == len(set(ids))
 
 
 def test_edition_pages_link_each_other_and_their_month(small_site):

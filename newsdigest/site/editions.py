@@ -2,9 +2,14 @@
 
 An edition is the articles of one calendar day (the day the source dated
 them, in its own timezone, as in the article's URL), grouped into sections
-by each article's first (most relevant) topic. The home page is the latest
-edition with links to the earlier ones; every day has its page, every month
-an archive page, and `editions/` lists them all. Linear in the articles.
+by each article's first (most relevant) topic. The home page is a digest: the
+latest edition and, while it is thin, the days before it (`HOME_MIN_ARTICLES`
+articles or `HOME_MAX_DAYS` days), with links to the earlier ones; every day has
+its page, every month an archive page, and `editions/` lists them all.
+
+No page grows with the size of a day: a section shows at most
+`EDITION_SECTION_LIMIT` articles and links to the rest (the edition's page from the
+home page, the topic's paginated page from an edition). Linear in the articles.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ DEFAULTS = {
     "EDITIONS_SAVE_AS": "editions/index.html",
     "HOME_SAVE_AS": "index.html",
     "HOME_EARLIER_EDITIONS": 7,
+    "HOME_MIN_ARTICLES": 20,
+    "HOME_MAX_DAYS": 3,
+    "EDITION_SECTION_LIMIT": 8,
     "PRIMARY_TAXONOMY": "topics",  # sections an edition
 }
 OTHER_SECTION = "More news"
@@ -31,10 +39,15 @@ OTHER_SECTION = "More news"
 class Section:
     """Articles of an edition that share their first topic (`term` is None for untagged ones)."""
 
-    def __init__(self, term, articles: list):
+    def __init__(self, term, articles: list, limit: int):
         self.term = term
         self.title = term.name if term is not None else OTHER_SECTION
         self.articles = articles
+        self.shown = articles[:limit]  # what a page lists; the rest is a link away
+
+    @property
+    def more(self) -> int:
+        return len(self.articles) - len(self.shown)
 
 
 class Edition:
@@ -46,6 +59,7 @@ class Edition:
         self.save_as = settings["EDITION_SAVE_AS"].format(date=day)
         self.articles = articles  # newest first
         self.section_field = settings["PRIMARY_TAXONOMY"]
+        self.section_limit = int(settings["EDITION_SECTION_LIMIT"])
         self.newer: Edition | None = None
         self.older: Edition | None = None
         self.month: Month | None = None
@@ -62,7 +76,7 @@ class Edition:
             terms = getattr(article, self.section_field, None) or []
             term = terms[0] if terms and not isinstance(terms[0], str) else None
             by_term.setdefault(id(term), (term, []))[1].append(article)
-        sections = [Section(term, items) for term, items in by_term.values()]
+        sections = [Section(term, items, self.section_limit) for term, items in by_term.values()]
         sections.sort(key=lambda s: (s.term is None, -len(s.articles), s.title.casefold()))
         return sections
 
@@ -105,6 +119,17 @@ def build_editions(articles, settings: dict) -> tuple[list[Edition], list[Month]
     return editions, months
 
 
+def home_days(editions: list[Edition], min_articles: int, max_days: int) -> list[Edition]:
+    """The editions the home page shows: the latest, and earlier ones while the page is
+    thin (fewer than `min_articles` articles), at most `max_days` of them."""
+    days: list[Edition] = []
+    for edition in editions:
+        if days and (sum(d.count for d in days) >= min_articles or len(days) >= max_days):
+            break
+        days.append(edition)
+    return days
+
+
 def _link(items: list) -> None:
     for position, item in enumerate(items):
         item.newer = items[position - 1] if position > 0 else None
@@ -126,13 +151,15 @@ class EditionsGenerator(Generator):
         relative_urls = self.settings["RELATIVE_URLS"]
         options = self.options
         latest = self.editions[0] if self.editions else None
+        days = home_days(self.editions, options["HOME_MIN_ARTICLES"], options["HOME_MAX_DAYS"])
         writer.write_file(
             options["HOME_SAVE_AS"],
             self.get_template("index"),
             self.context,
             relative_urls=relative_urls,
             edition=latest,
-            earlier=self.editions[1 : 1 + options["HOME_EARLIER_EDITIONS"]],
+            days=days,
+            earlier=self.editions[len(days) : len(days) + options["HOME_EARLIER_EDITIONS"]],
             page_name="index",
             url="",
         )

@@ -104,6 +104,8 @@ TAXONOMIES = {
         "vocabulary": "actors",  # kind and role from vocab/actors.yaml
         # actors found by ingest and not accepted yet: kind and role from its review list
         "proposed": "candidates.yaml",
+        # a new actor is published once two articles name it, or an editor accepts it
+        "publish_proposed_from": 2,
         "group_by": "kind",
         "groups": {"person": "People", "organisation": "Organisations", "state": "States"},
         "other_group": "Not yet classified",

@@ -136,4 +136,8 @@ def run_actors(content: Path, *, accept: str = "") -> None:
             f"accepted {accept!r} into vocab/actors.yaml; the next build tags it as a known actor"
         )
         return
-    tag.review(candidates_path=review_list)
+    try:
+        tag.review(candidates_path=review_list)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `invoke actors | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

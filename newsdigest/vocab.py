@@ -139,7 +139,8 @@ def term_entries(
     Read without compiling the tagger's matchers: the site needs none of them.
 
     `proposed` is a review list of ingest (a YAML list of entries with `name`, `kind`,
-    `role`): terms the editors have not accepted yet take their kind and role from it.
+    `role`): terms the editors have not accepted yet take their kind and role from it, and
+    are marked `proposed`.
     """
     found = _vocabulary_entries(vocabulary, Path(vocab_dir) if vocab_dir else VOCAB_DIR)
     if proposed is not None and Path(proposed).is_file():
@@ -147,7 +148,7 @@ def term_entries(
             if isinstance(entry, dict) and entry.get("name"):
                 name = " ".join(str(entry["name"]).split())
                 kept = {k: entry[k] for k in ("kind", "role") if entry.get(k)}
-                found.setdefault(name, kept)
+                found.setdefault(name, {**kept, "proposed": True})
     return found
 
 

@@ -464,3 +464,28 @@ def test_known_actors_are_evidence_of_their_topics(tagger):
     )
     assert tags.topics[0] == "ice hockey"
     assert tagger.actor("Boston Bruins").topics == ("ice-hockey",)
+
+
+def test_the_review_list_can_be_piped_into_head(tmp_path):
+    """`invoke actors | head` stops the listing early: no traceback, no error."""
+    import subprocess
+    import sys
+
+    from newsdigest.ingest.tag import Candidate, write_review_list
+
+    content = tmp_path / "content"
+    content.mkdir()
+    many = {
+        f"story-{n}": [Candidate(f"Person Number{n}", "person", None, "A line of context.")]
+        for n in range(3000)
+    }
+    write_review_list(many, content / "candidates.yaml")
+    result = subprocess.run(
+        f"'{sys.executable}' -m invoke actors --content '{content}' | head -3",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert len(result.stdout.splitlines()) == 3
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr

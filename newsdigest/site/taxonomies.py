@@ -86,6 +86,9 @@ class Taxonomy:
         self.has_quotes = bool(declaration.get("quotes"))
         # Broader terms list the articles of narrower ones (vocabulary entries' `parent`).
         self.hierarchy = bool(declaration.get("hierarchy"))
+        # Terms ingest proposed and no editor accepted yet are published once this many
+        # articles name them: a name found once may be a mistake.
+        self.publish_proposed_from = int(declaration.get("publish_proposed_from") or 1)
         # How an article card shows this taxonomy's terms: its list's label, how many.
         self.card_label = declaration.get("card_label", self.title)
         self.card_limit = declaration.get("card_limit")
@@ -117,10 +120,30 @@ class Taxonomy:
             setattr(article, self.field, terms)
             if self.hierarchy:
                 self._add_to_ancestors(article, terms, by_slug)
+        self._withhold_unproven(articles, by_slug)
         for term in by_slug.values():
             term.articles.sort(key=attrgetter("date"), reverse=True)
         if self.has_quotes:
             self._collect_quotes(by_slug.values())
+
+    def _withhold_unproven(self, articles, by_slug: dict[str, Term]) -> None:
+        """Leave out the proposed terms too few articles name: no page, no feed, no chip."""
+        if self.publish_proposed_from <= 1:
+            return
+        withheld = {
+            id(term)
+            for term in by_slug.values()
+            if term.meta.get("proposed") and term.count < self.publish_proposed_from
+        }
+        if not withheld:
+            return
+        for article in articles:
+            terms = getattr(article, self.field)
+            if any(id(term) in withheld for term in terms):
+                setattr(article, self.field, [t for t in terms if id(t) not in withheld])
+        for slug in [slug for slug, term in by_slug.items() if id(term) in withheld]:
+            del by_slug[slug]
+        self.terms = {name: term for name, term in self.terms.items() if id(term) not in withheld}
 
     def _add_to_ancestors(self, article, terms: list[Term], by_slug: dict[str, Term]) -> None:
         """A tennis report is on Tennis and on Sport: each broader term lists the articles of

@@ -139,15 +139,22 @@ def test(c, k="", browser=True):
 
 @task(
     help={
-        "accept": "add this candidate to vocab/actors.yaml",
+        "accept": "add this actor to vocab/actors.yaml (from the review list, or by hand with --kind)",
+        "kind": "with --accept: person, organisation or state",
+        "role": "with --accept: the role shown on the actor's page",
+        "reject": "never tag or publish this name again (vocab/rejected.yaml)",
+        "merge": "another name of the actor given by --into, added to its aliases",
+        "into": "with --merge: the actor's canonical name",
         "content": "content folder holding the review list (default content/)",
     }
 )
-def actors(c, accept="", content="content"):
-    """Review new actors found by ingest, or accept one into the vocabulary."""
+def actors(c, accept="", kind="", role="", reject="", merge="", into="", content="content"):
+    """Review the new actors ingest found (strongest first), accept, reject or merge them."""
     from newsdigest.cli import run_actors
 
-    run_actors(Path(content), accept=accept)
+    run_actors(
+        Path(content), accept=accept, kind=kind, role=role, reject=reject, merge=merge, into=into
+    )
 
 
 @task

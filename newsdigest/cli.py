@@ -123,21 +123,44 @@ def run_serve(output: Path, port: int) -> None:
             server.serve_forever()
 
 
-def run_actors(content: Path, *, accept: str = "") -> None:
+def run_actors(
+    content: Path,
+    *,
+    accept: str = "",
+    kind: str = "",
+    role: str = "",
+    reject: str = "",
+    merge: str = "",
+    into: str = "",
+) -> None:
+    """The editor's review of new actors; every decision goes into the vocabularies."""
     from newsdigest.ingest import tag
 
     review_list = content / "candidates.yaml"
     if accept:
-        if not tag.accept(accept, candidates_path=review_list):
+        try:
+            done = tag.accept(accept, review_list, kind=kind or None, role=role or None)
+        except ValueError as error:
+            _fail(str(error))
+        if not done:
             _fail(
-                f"{accept!r} is not on the review list {review_list}, or is already in the vocabulary"
+                f"{accept!r} is already in the vocabulary, or not on the review list {review_list}"
+                " (give --kind to add an actor by hand)"
             )
-        print(
-            f"accepted {accept!r} into vocab/actors.yaml; the next build tags it as a known actor"
-        )
-        return
-    try:
-        tag.review(candidates_path=review_list)
-        sys.stdout.flush()
-    except BrokenPipeError:  # `invoke actors | head`: the reader has all it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"accepted {accept!r} into vocab/actors.yaml; the next build tags it as known")
+    elif reject:
+        if not tag.reject(reject):
+            _fail(f"{reject!r} is rejected already")
+        print(f"rejected {reject!r} (vocab/rejected.yaml): never tagged or published again")
+    elif merge:
+        if not into:
+            _fail("--merge ALIAS needs --into NAME")
+        if not tag.merge(merge, into, review_list):
+            _fail(f"{into!r} is neither in vocab/actors.yaml nor on the review list {review_list}")
+        print(f"{merge!r} is now another name of {into!r} in vocab/actors.yaml")
+    else:
+        try:
+            tag.review(candidates_path=review_list)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `invoke actors | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -16,7 +16,8 @@ import pycountry
 import yaml
 
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
-VOCAB_FILES = ("topics.yaml", "actors.yaml", "states.yaml")  # what the fingerprint covers
+# What the fingerprint covers; rejected.yaml lists the names editors never want as actors.
+VOCAB_FILES = ("topics.yaml", "actors.yaml", "states.yaml", "rejected.yaml")
 ACTOR_KINDS = ("person", "organisation", "state")
 
 
@@ -73,6 +74,7 @@ class Vocabulary:
     term_topics: dict[str, list[tuple[Topic, float]]]  # term (without *) -> topics
     term_weights: dict[str, list[tuple[str, float]]]  # term -> (topic name, weight), each once
     wildcard_terms: set[str]  # terms that end in *
+    rejected: frozenset[str] = frozenset()  # names never tagged or published
 
 
 def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
@@ -125,7 +127,18 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
             for term, pairs in term_topics.items()
         },
         wildcard_terms=wildcard_terms,
+        rejected=rejected_names(vocab_dir, raw["rejected.yaml"]),
     )
+
+
+def rejected_names(vocab_dir: Path, data: bytes | None = None) -> frozenset[str]:
+    """The names of vocab/rejected.yaml (a YAML list): never an actor, never published."""
+    path = Path(vocab_dir) / "rejected.yaml"
+    data = _read_bytes(path) if data is None else data
+    names = _parse(path, data) or []
+    if not isinstance(names, list):
+        raise VocabularyError(f"{path}: a list of names is expected")
+    return frozenset(" ".join(str(name).split()) for name in names if name)
 
 
 def term_entries(
@@ -142,7 +155,11 @@ def term_entries(
     `role`): terms the editors have not accepted yet take their kind and role from it, and
     are marked `proposed`.
     """
-    found = _vocabulary_entries(vocabulary, Path(vocab_dir) if vocab_dir else VOCAB_DIR)
+    vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
+    found = _vocabulary_entries(vocabulary, vocab_dir)
+    if vocabulary == "actors":
+        for name in rejected_names(vocab_dir):
+            found[name] = {"rejected": True}
     if proposed is not None and Path(proposed).is_file():
         for entry in _parse(Path(proposed), Path(proposed).read_bytes()) or []:
             if isinstance(entry, dict) and entry.get("name"):
@@ -338,7 +355,7 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        if path.name == "states.yaml":
+        if path.name in ("states.yaml", "rejected.yaml"):
             return b""
         raise VocabularyError(f"{path}: vocabulary file missing") from None
 

@@ -481,3 +481,17 @@ def test_settings_point_the_site_at_our_theme_and_urls():
     assert settings["TAXONOMIES"]["topics"]["url"] == "topics/{slug}/"
     assert settings["TAXONOMIES"]["actors"]["url"] == "actors/{slug}/"
     assert settings["FEED_ALL_ATOM"] == "feeds/all.atom.xml"
+
+
+def test_a_rejected_name_is_not_published_even_if_an_article_names_it(tmp_path):
+    vocab = tmp_path / "vocab"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "vocab", vocab)
+    (vocab / "rejected.yaml").write_text("- Whose Chair\n")
+    content, output = tmp_path / "content", tmp_path / "output"
+    for slug in ("one", "two"):
+        write_article(content, slug, topics=["diplomacy"], actors=["Whose Chair", "Ukraine"])
+    build_site(content, output, VOCAB_PATH=str(vocab))
+    assert not (output / "actors" / "whose-chair").exists()
+    assert (output / "actors" / "ukraine" / "index.html").is_file()
+    article = next(output.glob("2026/03/one/index.html"))
+    assert "Whose Chair" not in article.read_text()

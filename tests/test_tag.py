@@ -489,3 +489,39 @@ def test_the_review_list_can_be_piped_into_head(tmp_path):
     )
     assert len(result.stdout.splitlines()) == 3
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
+
+
+def test_editors_accept_reject_and_merge_through_the_vocabulary(tmp_path):
+    from newsdigest.ingest.tag import Candidate, merge, reject
+
+    vocab = tmp_path / "vocab"
+    shutil.copytree(ROOT / "vocab", vocab)
+    review_list = tmp_path / "candidates.yaml"
+    write_review_list(
+        {
+            "a": [Candidate("Marta Kowalczyk", "person", "mayor", "The mayor spoke.")],
+            "b": [
+                Candidate("Harland Steel Group", "organisation", None, "The firm grew."),
+                Candidate("Henrik Aas", "person", None, "Aas spoke."),
+            ],
+        },
+        review_list,
+    )
+    assert accept("Marta Kowalczyk", review_list, vocab, role="Mayor of Lublin")
+    assert reject("Henrik Aas", vocab) and not reject("Henrik Aas", vocab)
+    assert merge("Harland Steel", "Harland Steel Group", review_list, vocab)  # accepted with it
+    assert merge("HSG", "Harland Steel Group", review_list, vocab)  # known now: one alias more
+    assert not accept("Nobody Known", review_list, vocab)
+    assert accept("Nobody Known", review_list, vocab, kind="person")
+
+    tagger = Tagger.load(vocab, model="none")
+    assert tagger.actor("Marta Kowalczyk").role == "Mayor of Lublin"
+    assert set(tagger.actor("Harland Steel Group").aliases) == {"Harland Steel", "HSG"}
+    assert tagger.actor("Nobody Known").kind == "person"
+    tags = tagger.tag(
+        "Plant stays open",
+        "Henrik Aas, a spokesman, said HSG would keep the plant open. Aas said so twice.",
+    )
+    assert "Harland Steel Group" in tags.actors
+    assert "Henrik Aas" not in tags.actors
+    assert "Henrik Aas" not in [c.name for c in tags.candidates]

@@ -127,13 +127,14 @@ class Taxonomy:
             self._collect_quotes(by_slug.values())
 
     def _withhold_unproven(self, articles, by_slug: dict[str, Term]) -> None:
-        """Leave out the proposed terms too few articles name: no page, no feed, no chip."""
-        if self.publish_proposed_from <= 1:
-            return
+        """Leave out the terms an editor rejected, and the proposed ones too few articles name
+        yet: no page, no feed, no chip."""
         withheld = {
             id(term)
             for term in by_slug.values()
-            if term.meta.get("proposed") and term.count < self.publish_proposed_from
+            if term.meta.get("rejected")
+            or term.meta.get("proposed")
+            and term.count < self.publish_proposed_from
         }
         if not withheld:
             return

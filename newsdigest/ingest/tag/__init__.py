@@ -52,6 +52,8 @@ from newsdigest.ingest.tag.candidates import (
     accept,
     actor_block,
     load_review_list,
+    merge,
+    reject,
     review,
     write_review_list,
 )
@@ -70,6 +72,8 @@ __all__ = [
     "accept",
     "actor_block",
     "load_review_list",
+    "merge",
+    "reject",
     "review",
     "write_review_list",
 ]

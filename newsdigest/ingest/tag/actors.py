@@ -103,7 +103,7 @@ def rank_actors(
         evidence[m.actor] = evidence.get(m.actor, 0.0) + m.weight
         first.setdefault(m.actor, m.start)
         kinds.setdefault(m.actor, m.kind)
-    names = [n for n in score if evidence[n] >= 1.0]
+    names = [n for n in score if evidence[n] >= 1.0 and n not in vocab.rejected]
     names.sort(key=lambda n: (-score[n], first[n]))
     candidates = [
         Candidate(

@@ -12,7 +12,7 @@ import yaml
 
 from newsdigest.atomic import atomic_write
 from newsdigest.ingest.tag.model import Candidate
-from newsdigest.vocab import VOCAB_DIR, load_vocabulary
+from newsdigest.vocab import ACTOR_KINDS, VOCAB_DIR, load_vocabulary, rejected_names
 
 
 def write_review_list(candidates_by_article: dict[str, list[Candidate]], path: Path) -> int:
@@ -75,16 +75,22 @@ def actor_block(entry: dict) -> str:
     lines = [f"- name: {_yaml_scalar(entry['name'])}", f"  kind: {entry.get('kind', 'person')}"]
     if entry.get("role"):
         lines.append(f"  role: {_yaml_scalar(entry['role'])}")
+    if entry.get("aliases"):
+        lines.append("  aliases: [" + ", ".join(_yaml_scalar(a) for a in entry["aliases"]) + "]")
     return "\n".join(lines) + "\n"
 
 
 def review(candidates_path: Path | None = None, vocab_dir: Path | None = None, out=None) -> int:
-    """Print the review list for editors (`invoke actors --review`); returns how many are open."""
+    """Print the review list for editors (`invoke actors`); returns how many are open."""
     out = out or sys.stdout
     vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
     candidates_path = Path(candidates_path) if candidates_path else vocab_dir / "candidates.yaml"
-    known = load_vocabulary(vocab_dir).actors
-    entries = [e for e in load_review_list(candidates_path) if e["name"] not in known]
+    vocabulary = load_vocabulary(vocab_dir)
+    entries = [
+        e
+        for e in load_review_list(candidates_path)
+        if e["name"] not in vocabulary.actors and e["name"] not in vocabulary.rejected
+    ]
     if not entries:
         print("No new actors waiting for review.", file=out)
         return 0
@@ -98,27 +104,94 @@ def review(candidates_path: Path | None = None, vocab_dir: Path | None = None, o
             file=out,
         )
         print(f"  “{entry.get('context', '')}”", file=out)
-        print("  accept: invoke actors --accept " + _shell_quote(entry["name"]), file=out)
+        quoted = _shell_quote(entry["name"])
+        print(f"  accept: invoke actors --accept {quoted}   reject: --reject {quoted}", file=out)
         print("", file=out)
     print("Or copy an entry's name/kind/role lines to the end of vocab/actors.yaml.", file=out)
     return len(entries)
 
 
-def accept(name: str, candidates_path: Path | None = None, vocab_dir: Path | None = None) -> bool:
-    """Append the candidate `name` to vocab/actors.yaml; False if it is unknown or already there."""
+def accept(
+    name: str,
+    candidates_path: Path | None = None,
+    vocab_dir: Path | None = None,
+    kind: str | None = None,
+    role: str | None = None,
+    aliases: tuple[str, ...] = (),
+) -> bool:
+    """Append `name` to vocab/actors.yaml, as the review list has it or with the kind given;
+    False when it is already there, or neither on the list nor given a kind."""
     vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
     candidates_path = Path(candidates_path) if candidates_path else vocab_dir / "candidates.yaml"
     if name in load_vocabulary(vocab_dir).actors:
         return False
     entry = next((e for e in load_review_list(candidates_path) if e["name"] == name), None)
-    if entry is None:
+    if entry is None and not kind:
         return False
-    actors_file = vocab_dir / "actors.yaml"
-    text = actors_file.read_text(encoding="utf-8")
-    if not text.endswith("\n"):
-        text += "\n"
-    atomic_write(actors_file, text + actor_block(entry))
+    entry = dict(entry or {"name": name})
+    entry.update({k: v for k, v in (("kind", kind), ("role", role)) if v})
+    if entry.get("kind") not in ACTOR_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(ACTOR_KINDS)}")
+    if aliases:
+        entry["aliases"] = list(aliases)
+    _append(vocab_dir / "actors.yaml", actor_block(entry))
     return True
+
+
+def reject(name: str, vocab_dir: Path | None = None) -> bool:
+    """Add `name` to vocab/rejected.yaml: never tagged or published again. False if it is."""
+    vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
+    if name in rejected_names(vocab_dir):
+        return False
+    path = vocab_dir / "rejected.yaml"
+    if not path.exists():
+        atomic_write(path, REJECTED_HEADER)
+    _append(path, f"- {_yaml_scalar(name)}\n")
+    return True
+
+
+def merge(alias: str, name: str, candidates_path: Path | None = None, vocab_dir=None) -> bool:
+    """Make `alias` another name of the actor `name`: added to its aliases in vocab/actors.yaml,
+    or `name` accepted from the review list with it. False when `name` is neither."""
+    vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
+    actors = load_vocabulary(vocab_dir).actors
+    if name not in actors:
+        return accept(name, candidates_path, vocab_dir, aliases=(alias,))
+    if alias in actors[name].aliases:
+        return True
+    path = vocab_dir / "actors.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(lines) if _entry_name(line) == name)
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i].startswith(("- ", "#"))), len(lines)
+    )
+    aliases = [*actors[name].aliases, alias]
+    block = [line for line in lines[start + 1 : end] if not line.startswith("  aliases:")]
+    at = next((i + 1 for i, line in enumerate(block) if line.startswith("  kind:")), 0)
+    block.insert(at, "  aliases: [" + ", ".join(_yaml_scalar(a) for a in aliases) + "]")
+    atomic_write(path, "\n".join(lines[: start + 1] + block + lines[end:]))
+    load_vocabulary(vocab_dir)  # the file still reads; an error names the entry
+    return True
+
+
+REJECTED_HEADER = (
+    "# Names that are never actors: ingest does not tag them, the site does not publish them.\n"
+    '# Written by `invoke actors --reject "Name"`; edit freely.\n'
+)
+
+
+def _entry_name(line: str) -> str | None:
+    if not line.startswith("- name:"):
+        return None
+    value = yaml.safe_load(line[len("- name:") :]) if line[len("- name:") :].strip() else None
+    return " ".join(str(value).split()) if value else None
+
+
+def _append(path: Path, block: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    atomic_write(path, text + block)
 
 
 def _yaml_scalar(value: str) -> str:

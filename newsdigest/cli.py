@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import logging
 import os
 import shutil
@@ -114,11 +112,14 @@ def run_clean(output: Path) -> None:
 
 
 def run_serve(output: Path, port: int) -> None:
+    from newsdigest.site.build import pelican_settings
+    from newsdigest.site.preview import preview_server
+
     if not output.is_dir():
         _fail(f"{output}/ does not exist; run `invoke build` first")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
-        print(f"serving {output}/ on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    site_url = pelican_settings(Path("content"), output)["SITEURL"]
+    with preview_server(output, port, site_url) as server:
+        print(f"serving {output}/ on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
 

@@ -495,3 +495,30 @@ def test_a_rejected_name_is_not_published_even_if_an_article_names_it(tmp_path):
     assert (output / "actors" / "ukraine" / "index.html").is_file()
     article = next(output.glob("2026/03/one/index.html"))
     assert "Whose Chair" not in article.read_text()
+
+
+def test_the_preview_server_works_on_any_port_and_serves_the_404_page(small_site):
+    """`invoke serve --port N`: feeds and canonical links name the server they come from."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from newsdigest.site.preview import preview_server
+
+    server = preview_server(small_site, 0, SITEURL)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        feed = urllib.request.urlopen(f"{base}/feeds/all.atom.xml", timeout=10).read().decode()
+        assert f"{base}/" in feed and SITEURL not in feed
+        home = urllib.request.urlopen(f"{base}/", timeout=10).read().decode()
+        assert f'rel="canonical" href="{base}/' in home
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{base}/no/such/page/", timeout=10)
+        assert missing.value.code == 404
+        assert "<html" in missing.value.read().decode()
+        css = urllib.request.urlopen(f"{base}/theme/css/style.css", timeout=10)
+        assert css.status == 200
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -3,11 +3,20 @@ NEWSDIGEST_* environment variables (see README, "Publishing")."""
 
 import os
 
-AUTHOR = "newsdigest"
-SITENAME = os.environ.get("NEWSDIGEST_SITENAME", "newsdigest")
+# ---- The site's identity: edit these -------------------------------------------------------
+SITENAME = "newsdigest"
 SITESUBTITLE = "The day's news, cleaned, tagged and digested"
+# The preview address (`invoke serve` serves any port); `invoke publish` uses publish.toml's.
+SITEURL = "http://127.0.0.1:8000"
+DEFAULT_LANG = "en"
+# A deployment may override them without editing this file.
+SITENAME = os.environ.get("NEWSDIGEST_SITENAME", SITENAME)
+SITESUBTITLE = os.environ.get("NEWSDIGEST_SITESUBTITLE", SITESUBTITLE)
+SITEURL = os.environ.get("NEWSDIGEST_SITEURL", SITEURL).rstrip("/")
+DEFAULT_LANG = os.environ.get("NEWSDIGEST_LANG", DEFAULT_LANG)
+
+AUTHOR = "newsdigest"
 # Pages link relatively for a local preview; feeds always carry absolute links.
-SITEURL = os.environ.get("NEWSDIGEST_SITEURL", "http://127.0.0.1:8000").rstrip("/")
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = "NEWSDIGEST_SITEURL" not in os.environ
 # Canonical links, Open Graph, JSON-LD and the sitemap always carry absolute URLs.
@@ -18,7 +27,6 @@ OUTPUT_PATH = "output"
 THEME = "theme"
 PLUGINS = ["newsdigest.site"]
 TIMEZONE = "UTC"
-DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 ARTICLE_TRANSLATION_ID = None
 DEFAULT_PAGINATION = 20

@@ -522,3 +522,21 @@ def test_the_preview_server_works_on_any_port_and_serves_the_404_page(small_site
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_site_identity_is_a_setting_and_a_deployment_may_override_it(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    write_article(content, "one", topics=["diplomacy"])
+    site = tmp_path / "site"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "theme", site / "theme")
+    settings = (Path(__file__).resolve().parent.parent / "pelican.conf.py").read_text()
+    (site / "pelican.conf.py").write_text(
+        settings.replace('SITENAME = "newsdigest"', 'SITENAME = "The Harbour Digest"', 1)
+    )
+    build_site(content, tmp_path / "edited", site / "pelican.conf.py")
+    assert "The Harbour Digest" in (tmp_path / "edited" / "index.html").read_text()
+    monkeypatch.setenv("NEWSDIGEST_SITENAME", "Harbour Digest Staging")
+    monkeypatch.setenv("NEWSDIGEST_LANG", "en-GB")
+    build_site(content, tmp_path / "deployed", site / "pelican.conf.py")
+    home = (tmp_path / "deployed" / "index.html").read_text()
+    assert "Harbour Digest Staging" in home and 'lang="en-gb"' in home.lower()

@@ -215,13 +215,16 @@ def format_report(report: Report) -> str:
         f"{'quote speakers':16}{'accuracy':>10}{report.quote_accuracy:>10.3f}"
         f"   ({report.quotes_right} of {report.quotes_labelled} labelled quotes)"
     )
-    lines.append("")
-    failing = report.below_floors()
-    lines.append("Floors: " + ("all hold" if not failing else "BELOW: " + "; ".join(failing)))
-    if report.errors:
-        lines += ["", f"Misses and false hits ({len(report.errors)}):"]
-        lines += [f"  {error}" for error in report.errors]
-    return "\n".join(lines)
+    return "\n".join(lines + floors_and_errors(report.below_floors(), report.errors))
+
+
+def floors_and_errors(failing: list[str], errors: list[str]) -> list[str]:
+    """The end of a report: whether the floors hold, then every miss and false hit."""
+    lines = ["", "Floors: " + ("all hold" if not failing else "BELOW: " + "; ".join(failing))]
+    if errors:
+        lines += ["", f"Misses and false hits ({len(errors)}):"]
+        lines += [f"  {error}" for error in errors]
+    return lines
 
 
 def main(eval_dir: Path | None = None, vocab_dir: Path | None = None, out=None) -> int:

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from newsdigest.ingest.tag import Tagger
+from newsdigest.ingest.tag.evaluate import floors_and_errors
 
 ROOT = Path(__file__).resolve().parents[3]  # the project
 REAL_DIR = ROOT / "tests" / "eval" / "real"
@@ -235,13 +236,7 @@ def format_real_report(report: RealReport) -> str:
     lines.append(
         f"  kind accuracy      {figures['kind_accuracy']:.3f}   (of the actors found right)"
     )
-    lines.append("")
-    failing = report.below_floors()
-    lines.append("Floors: " + ("all hold" if not failing else "BELOW: " + "; ".join(failing)))
-    if report.errors:
-        lines += ["", f"Misses and false hits ({len(report.errors)}):"]
-        lines += [f"  {error}" for error in report.errors]
-    return "\n".join(lines)
+    return "\n".join(lines + floors_and_errors(report.below_floors(), report.errors))
 
 
 if __name__ == "__main__":

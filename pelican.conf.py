@@ -23,6 +23,9 @@ RELATIVE_URLS = "NEWSDIGEST_SITEURL" not in os.environ
 CANONICAL_SITEURL = SITEURL
 
 PATH = "content"
+# Article files carry their metadata in front matter: their names are read for none (Pelican
+# would read a slug that starts "2025-26-10" as a date, fail, and leave the article out).
+FILENAME_METADATA = ""
 OUTPUT_PATH = "output"
 THEME = "theme"
 PLUGINS = ["newsdigest.site"]

@@ -540,3 +540,13 @@ def test_the_site_identity_is_a_setting_and_a_deployment_may_override_it(tmp_pat
     build_site(content, tmp_path / "deployed", site / "pelican.conf.py")
     home = (tmp_path / "deployed" / "index.html").read_text()
     assert "Harbour Digest Staging" in home and 'lang="en-gb"' in home.lower()
+
+
+def test_a_slug_that_starts_like_a_date_is_an_article_like_any_other(tmp_path):
+    """ "2025/26 10 Things to Know..." gets the slug 2025-26-10-...: not a date to Pelican."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    slug = "2025-26-10-things-to-know-about-the-city-budget"
+    write_article(content, slug, title="2025/26 10 Things to Know About the City Budget")
+    build_site(content, output)
+    assert (output / "2026" / "03" / slug / "index.html").is_file()
+    assert "City Budget" in (output / "feeds" / "all.atom.xml").read_text()

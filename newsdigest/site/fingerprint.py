@@ -35,9 +35,8 @@ def inputs_fingerprint(settings: dict) -> str:
         if declaration.get("proposed"):
             path = Path(settings["PATH"]) / declaration["proposed"]
             try:
-                digest.update(
-                    f"{path}\0{path.stat().st_size}\0{path.stat().st_mtime_ns}\n".encode()
-                )
+                info = path.stat()
+                digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
             except OSError:
                 digest.update(f"{path}\0-\n".encode())
     return digest.hexdigest()

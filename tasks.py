@@ -58,6 +58,46 @@ def build(
 
 @task(
     help={
+        "sources": "the sources file (default sources.yaml)",
+        "seeds": "folder the new articles are saved into (default seeds/)",
+        "strict": "exit non-zero when any feed or page failed",
+    }
+)
+def fetch(c, sources="sources.yaml", seeds="seeds", strict=False):
+    """Save every new entry of the sources' feeds as a seed (politely, nothing twice)."""
+    from newsdigest.cli import run_fetch
+
+    run_fetch(Path(sources), Path(seeds), strict=strict)
+
+
+@task(
+    help={
+        "sources": "the sources file (default sources.yaml)",
+        "seeds": "folder of raw articles (default seeds/)",
+        "content": "folder for the Markdown articles (default content/)",
+        "output": "folder for the site (default output/)",
+        "strict": "exit non-zero when any feed, page or seed failed",
+        "production": "absolute links and analytics from publish.toml, no drafts",
+    }
+)
+def update(
+    c,
+    sources="sources.yaml",
+    seeds="seeds",
+    content="content",
+    output="output",
+    strict=False,
+    production=False,
+):
+    """Fetch, then build: the command a schedule runs."""
+    from newsdigest.cli import run_build, run_fetch
+
+    run_fetch(Path(sources), Path(seeds), strict=strict)
+    run_build(Path(seeds), Path(content), Path(output), strict=strict, production=production)
+
+
+@task(
+    help={
         "target": "a target of publish.toml (default: its default_target)",
         "dry_run": "build and check, then show what would change; change nothing",
         "rollback": "switch the target back to its previous release (no build)",

@@ -64,6 +64,22 @@ def run_build(
     return report
 
 
+def run_fetch(sources: Path, seeds: Path, *, strict: bool = False):
+    """Fetch new entries of every source into the seeds folder; one line per failure."""
+    from newsdigest.fetch.run import fetch
+    from newsdigest.fetch.sources import SourcesError
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    try:
+        report = fetch(sources, seeds)
+    except (SourcesError, LockedError, ValueError) as error:
+        _fail(str(error))
+    print(report.summary())
+    if strict and report.failed:
+        _fail(f"{len(report.failed)} source(s) or page(s) failed and --strict is set", 2)
+    return report
+
+
 def _production_settings() -> dict:
     from newsdigest.publish.command import PublishError, load_config, production_settings
 

@@ -16,6 +16,7 @@ from dateutil import parser as dateparser
 
 from newsdigest.article import Article, RawArticle
 from newsdigest.content_format import drop_non_text_references, escape_markdown, printable
+from newsdigest.provenance import Provenance, split_provenance
 from newsdigest.text import strip_tags, summarize
 
 
@@ -183,13 +184,23 @@ def clean_text(raw: RawArticle) -> Article:
 
 
 def clean_html(raw: RawArticle) -> Article:
-    """Clean a saved HTML page through the extractor."""
+    """Clean a saved HTML page through the extractor.
+
+    A fetched page carries its feed entry's provenance: the page's own metadata wins, the
+    feed's fills what the page leaves out (link, source name, date, author, title).
+    """
     from newsdigest.ingest.extract import extract_page
 
-    page = extract_page(drop_non_text_references(raw.text))
+    provenance, text = split_provenance(raw.text)
+    feed = provenance or Provenance()
+    page = extract_page(drop_non_text_references(text), url=feed.url)
     body = (page.body or "").strip()
     _check_body(re.sub(r"\]\([^)]*\)", " ", body))  # link targets are not words
-    title = _title(html.unescape(page.title or "")) or _title(html.unescape(_first_line(body)))
+    title = (
+        _title(html.unescape(page.title or ""))
+        or _title(feed.title or "")
+        or _title(html.unescape(_first_line(body)))
+    )
     if not title:
         raise CleanError("no title after cleaning")
     return Article(
@@ -197,14 +208,24 @@ def clean_html(raw: RawArticle) -> Article:
         body=body,
         summary=summarize(_plain_lead(body)),
         source_file=raw.path.name,
-        author=page.author,
-        date=page.date,
+        author=page.author or _feed_author(feed.author),
+        date=page.date or feed.published or feed.fetched,
         modified=page.modified,
-        source_name=page.site_name,
-        source_url=page.url,
-        lang=page.lang,
+        source_name=page.site_name or feed.source,
+        source_url=page.url or feed.url,
+        lang=page.lang or feed.lang,
         image=page.image,
     )
+
+
+def _feed_author(name: str | None) -> str | None:
+    """A feed's author field, when it names a person (not an address, a desk or the outlet)."""
+    if not name:
+        return None
+    name = re.sub(r"\s*\(([^)]*)\)\s*$", r" \1", name) if "@" in name else name  # a@b (Name)
+    name = re.sub(r"\S+@\S+", " ", name)
+    name = " ".join(re.sub(r"^(?:by)\s+", "", name.strip(), flags=re.I).split())
+    return (_parse_byline(f"By {name}") or None) if name else None
 
 
 def _check_body(text: str) -> None:

@@ -507,3 +507,44 @@ def test_invoke_fetch_and_update_from_the_command_line(newsroom, tmp_path):
     page = tmp_path / "output" / storm.link.split("://", 1)[1].split("/", 1)[1]
     page = page / "index.html" if page.is_dir() or not page.suffix else page
     assert "Harbour News" in page.read_text()
+
+
+def test_a_busy_server_is_asked_again_when_it_says(tmp_path):
+    with Newsroom() as site:
+        answers = iter(
+            [
+                Answer(429, "slow down", {"Retry-After": "1"}),
+                Answer(body=RSS091.format(base=site.url("/")), headers=XML),
+                Answer(503, "down", {"Retry-After": "3600"}),
+            ]
+        )
+        site.route("/feed.xml", lambda request: next(answers))
+        site.route("/later.xml", lambda request: Answer(503, "down", {"Retry-After": "3600"}))
+        site.route(
+            "/news/market", Answer(body=article_page("Market day", words=BODY), headers=HTML)
+        )
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(
+            f"sources:\n  - name: Busy\n    feed: {site.url('/feed.xml')}\n"
+            f"  - name: Later\n    feed: {site.url('/later.xml')}\nfetch:\n  delay: 0\n"
+        )
+        report = fetch(sources, tmp_path / "seeds")
+        asked = [r.time for r in site.requests("/feed.xml")]
+    assert len(report.new) == 1
+    assert len(asked) == 2 and asked[1] - asked[0] >= 0.95
+    assert report.failed == [
+        (f"Later: {site.url('/later.xml')}", "HTTP 503, asked to retry after 3600 s")
+    ]
+
+
+def test_a_feed_title_keeps_its_entities_and_cdata(newsroom, tmp_path):
+    seeds = tmp_path / "seeds"
+    fetch(write_sources(tmp_path / "sources.yaml", newsroom), seeds)
+    quotas = next((seeds / "harbour-news").glob("*quotas*.html"))
+    text = quotas.read_text(encoding="utf-8-sig")
+    provenance, page = split_provenance(text)
+    assert provenance.title == 'Quotas & "cod": the council\'s plan'
+    assert provenance.author == "Jane Doe"  # the name, not the address
+    assert provenance.published == "2026-11-03T07:30:00+00:00"
+    assert provenance.url == newsroom.url("/news/quotas")
+    assert provenance.source == "Harbour News" and page.startswith("<!doctype html>")

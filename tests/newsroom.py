@@ -21,6 +21,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering: a slow server
     gzip: bool = False
+    trickle: float = 0.0  # seconds between 1 KB pieces of the body: a server that dawdles
 
 
 @dataclass
@@ -78,7 +79,12 @@ class Newsroom:
                     if answer.status != 304:
                         self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    if answer.status != 304:
+                    if answer.status != 304 and answer.trickle:
+                        for start in range(0, len(body), 1024):
+                            self.wfile.write(body[start : start + 1024])
+                            self.wfile.flush()
+                            time.sleep(answer.trickle)
+                    elif answer.status != 304:
                         self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a size limit, a timeout): expected

@@ -548,3 +548,24 @@ def test_a_feed_title_keeps_its_entities_and_cdata(newsroom, tmp_path):
     assert provenance.published == "2026-11-03T07:30:00+00:00"
     assert provenance.url == newsroom.url("/news/quotas")
     assert provenance.source == "Harbour News" and page.startswith("<!doctype html>")
+
+
+def test_a_page_that_trickles_in_forever_is_given_up(tmp_path):
+    with Newsroom() as site:
+        items = f"<item><title>Slow page</title><link>{site.url('/news/slow')}</link></item>"
+        site.route(
+            "/feed.xml",
+            Answer(
+                body=f'<rss version="2.0"><channel><title>x</title>{items}</channel></rss>',
+                headers=XML,
+            ),
+        )
+        page = article_page("Slow page", paragraphs=600, words=BODY)  # 12 s at this pace
+        site.route("/news/slow", Answer(body=page, headers=HTML, trickle=0.1))
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(
+            f"sources:\n  - name: Dawdler\n    feed: {site.url('/feed.xml')}\n"
+            "fetch:\n  delay: 0\n  read_timeout: 0.5\n  total_timeout: 1\n  retries: 0\n"
+        )
+        report = fetch(sources, tmp_path / "seeds")
+    assert report.failed == [(site.url("/news/slow"), "timed out (the response took over 1 s)")]

@@ -170,7 +170,7 @@ class PoliteClient:
                     raise FetchError(
                         f"response too large ({_size(int(declared))}, limit {_size(limit)})"
                     )
-                body = _read_limited(answer, limit)
+                body = _read_limited(answer, limit, self.politeness.total_timeout)
                 return Response(str(answer.url), answer.status_code, answer.headers, body)
         except httpx.TimeoutException as error:
             raise _transient(
@@ -201,8 +201,10 @@ class _HostGate:
         self._lock.release()
 
 
-def _read_limited(answer: httpx.Response, limit: int) -> bytes:
-    """The body, decompressed here (so that a small gzip bomb cannot expand past the limit)."""
+def _read_limited(answer: httpx.Response, limit: int, seconds: float) -> bytes:
+    """The body, decompressed here (so that a small gzip bomb cannot expand past the limit),
+    given up when it takes longer than `seconds` (a server that trickles bytes forever)."""
+    deadline = time.monotonic() + seconds
     encoding = answer.headers.get("content-encoding", "").strip().lower()
     if encoding in ("gzip", "x-gzip"):
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -221,6 +223,8 @@ def _read_limited(answer: httpx.Response, limit: int) -> bytes:
                 body += inflater.decompress(chunk, limit + 1 - len(body))
             if len(body) > limit:
                 raise FetchError(f"response too large (over {_size(limit)})")
+            if time.monotonic() > deadline:
+                raise FetchError(f"timed out (the response took over {seconds:g} s)")
     except zlib.error:
         raise FetchError(f"broken {encoding} body") from None
     return bytes(body)

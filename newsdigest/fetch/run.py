@@ -13,6 +13,7 @@ import codecs
 import datetime as dt
 import html
 import sys
+import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ class FetchReport:
     seen: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source or URL, reason)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # for good: robots, not HTML
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count_seen(self) -> None:
+        with self._lock:
+            self.seen += 1
 
     def summary(self) -> str:
         line = (
@@ -186,7 +192,7 @@ def _save_entry(job: _Job, seeds_dir: Path, state, client, now, report) -> None:
         more = [f"url:{url_key(u)}" for u in (final_url, _canonical(page, final_url)) if u]
         if state.known(list(dict.fromkeys(more))):
             state.remember(job.keys, "")
-            report.seen += 1
+            report.count_seen()
             return
         job.keys = list(dict.fromkeys(job.keys + more))
     name = _seed_name(source, entry, job.keys, now)

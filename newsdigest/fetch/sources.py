@@ -44,7 +44,8 @@ class Politeness:
     contact: str = ""  # a URL or e-mail address for site owners, sent in the User-Agent
     delay: float = 1.0  # seconds between two requests to one host
     connect_timeout: float = 10.0
-    read_timeout: float = 20.0
+    read_timeout: float = 20.0  # without a byte
+    total_timeout: float = 60.0  # for a whole response, however slowly it trickles in
     retries: int = 2  # on 429, 5xx and dropped connections, with backoff
     backoff: float = 1.0  # seconds before the first retry, doubled for each next one
     max_retry_wait: float = 60.0  # a longer Retry-After gives up on the URL for this run

@@ -144,7 +144,7 @@ def test_reader_goes_from_home_to_topic_actor_and_article(watched, site_url):
     _reader_path(watched, site_url)
 
 
-def test_search_finds_articles_by_title_actor_and_topic(watched, site_url, demo_site):
+def test_search_finds_articles_by_title_body_and_filters(watched, site_url, demo_site):
     page = watched.page
     page.goto(site_url)
     first_title = page.locator("main .card .card-title a").first.inner_text()
@@ -155,12 +155,37 @@ def test_search_finds_articles_by_title_actor_and_topic(watched, site_url, demo_
     page.wait_for_selector("#search-results li")
     assert first_title in page.locator("#search-results").inner_text()
     assert "found" in page.locator("#search-status").inner_text()
-    # By actor name, typed on the search page itself, without accents or capitals.
-    actor = page.evaluate("fetch('../search.json').then(r => r.json()).then(i => i.actors[0][0])")
-    page.fill("#search-q", actor.lower())
+    assert page.locator("#search-results mark").count() >= 1  # the words found, highlighted
+
+    # A word that only the body of an article holds, in capitals: full-text search finds it.
+    article = next((demo_site["output"] / "2026" / "11").glob("*marathon*/index.html"))
+    from lxml import html as lxml_html
+
+    story = lxml_html.fromstring(article.read_bytes())
+    title = story.xpath("string(//h1)").strip()
+    shown = " ".join(story.xpath("//h1//text() | //p[contains(@class,'meta')]//text()")).lower()
+    paragraphs = story.xpath("//div[@class='story-body']/p[position() > 2]//text()")
+    body_word = max(
+        (w.strip(".,:;’'\"()") for w in " ".join(paragraphs).split() if w.isalpha()),
+        key=lambda w: (w.lower() not in shown, len(w)),
+    )
+    page.fill("#search-q", body_word.upper())
     page.click("#search-form button")
     page.wait_for_function("document.querySelector('#search-status').textContent.includes('found')")
-    assert page.locator("#search-results li").count() >= 1
+    assert title in page.locator("#search-results").inner_text()
+
+    # An actor chosen as a filter, without any words: that actor's articles, newest first.
+    actor = story.xpath("string((//a[@data-pagefind-filter='actor'])[1])").strip()
+    page.fill("#search-q", "")
+    page.select_option("select[data-filter='actor']", actor)
+    page.select_option("#search-order", "newest")
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('found')")
+    assert title in page.locator("#search-results").inner_text()
+    assert "actor=" in page.url and "order=newest" in page.url
+    count = page.locator("#search-results li").count()
+    assert 1 <= count <= len(list((demo_site["output"]).rglob("index.html")))
+
+    page.select_option("select[data-filter='actor']", "")
     page.fill("#search-q", "zzzxqv")
     page.click("#search-form button")
     page.wait_for_function(

@@ -268,7 +268,8 @@ def test_dry_run_shows_changes_and_changes_nothing(project, tmp_path):
     add_seeds(project, MORE[:1])
     said = run(project, conf, dry_run=True)
     summary = next(line for line in said if line.startswith("dry run:"))
-    assert re.search(r"would get [1-9]\d* added, [1-9]\d* changed, 0 deleted", summary), summary
+    # (the search index names its files after their content: some of them go)
+    assert re.search(r"would get [1-9]\d* added, [1-9]\d* changed, \d+ deleted", summary), summary
     assert "nothing was changed" in summary
     assert files(www / "current") == before
     assert len(list((www / "releases").iterdir())) == 1

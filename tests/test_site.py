@@ -6,6 +6,7 @@ The demo site is the real ingest and Pelican build of seeds/ (conftest.py);
 
 from __future__ import annotations
 
+import gzip
 import json
 import posixpath
 import shutil
@@ -13,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import cbor2
 import pytest
 from lxml import html
 from synthetic import many_articles, write_article
@@ -22,6 +24,7 @@ from newsdigest.ingest.tag import Tagger
 from newsdigest.publish.checks import check_links, run_check
 from newsdigest.site.build import build_site, pelican_settings
 from newsdigest.site.related import add_related
+from newsdigest.site.search import index_site
 
 SITEURL = "http://127.0.0.1:8000"
 
@@ -94,7 +97,8 @@ def test_demo_site_has_every_kind_of_page(demo_site):
         "404.html",
         "sitemap.xml",
         "robots.txt",
-        "search.json",
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
         "search/index.html",
         "topics/index.html",
         "actors/index.html",
@@ -376,16 +380,51 @@ def test_actor_page_has_kind_role_quotes_and_company(small_site):
 # ---- search, sitemap, robots, 404 -------------------------------------------------------------
 
 
-def test_search_index_covers_titles_summaries_topics_and_actors(small_site):
-    index = json.loads((small_site / "search.json").read_text(encoding="utf-8"))
-    assert len(index["articles"]) == 49
-    entry = next(row for row in index["articles"] if row[1] == "2026/03/arts-story/")
-    title, url, day, summary, topics, actors = entry
-    assert (title, day) == ("Arts story", "2026-03-21")
-    assert [index["topics"][n][0] for n in topics] == ["arts, culture, entertainment and media"]
-    assert [index["actors"][n] for n in actors] == [["Kaja Kallas", "actors/kaja-kallas/"]]
-    size = (small_site / "search.json").stat().st_size
-    assert size < 200 * 49  # compact: names stored once
+def search_bundle(output: Path) -> dict:
+    """What Pagefind indexed: its page count, and each filter's values with their pages."""
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
+    language = entry["languages"]["en"]
+    filters = {}
+    for path in sorted((output / "pagefind" / "filter").glob("*.pf_filter")):
+        data = gzip.decompress(path.read_bytes())
+        name, values = cbor2.loads(data[len(b"pagefind_dcd") :])
+        filters[name] = {value: pages for value, pages in values}
+    return {"pages": language["page_count"], "filters": filters}
+
+
+def test_search_indexes_every_article_with_a_filter_per_taxonomy(small_site):
+    bundle = search_bundle(small_site)
+    assert bundle["pages"] == 49  # the articles, and nothing else
+    assert set(bundle["filters"]) == {"topic", "actor"}
+    assert len(bundle["filters"]["actor"]["Kaja Kallas"]) >= 1
+    page = html.fromstring((small_site / "2026/03/arts-story/index.html").read_bytes())
+    body = page.xpath("//*[@data-pagefind-body]")
+    assert len(body) == 1 and "Arts story" in text(body[0].xpath(".//h1")[0])
+    chips = {
+        (a.get("data-pagefind-filter"), text(a))
+        for a in body[0].xpath(".//a[@data-pagefind-filter]")
+    }
+    assert ("actor", "Kaja Kallas") in chips
+    assert ("topic", "arts, culture, entertainment and media") in chips
+    # chunked: no file of the index grows with the site; every file here is small
+    sizes = [p.stat().st_size for p in (small_site / "pagefind").rglob("*.pf_*")]
+    assert max(sizes) < 64 * 1024
+
+
+def test_the_search_index_is_the_same_for_the_same_site(small_site, tmp_path):
+    again = tmp_path / "again"
+    shutil.copytree(small_site, again)
+    shutil.rmtree(again / "pagefind")
+    index_site(again, "en")
+
+    def files(root):
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in (root / "pagefind").rglob("*")
+            if p.is_file()
+        }
+
+    assert files(again) == files(small_site)
 
 
 def test_sitemap_and_robots(small_site):

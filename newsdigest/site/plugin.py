@@ -5,7 +5,7 @@
 - taxonomies: every declared taxonomy (topics, actors, ...): term pages, indexes, feeds
 - related:    related articles and previous/next links
 - editions:   the home page, one page per day, the archive by month
-- search:     the search index and page
+- search:     the search page; Pagefind's index of the written site
 - files:      sitemap.xml, robots.txt, 404.html
 - feeds:      feed entries as readers need them
 - writer:     only changed pages rendered, on every core, written atomically
@@ -41,6 +41,12 @@ def link_articles(generators):
             return
 
 
+def finish(pelican):
+    """Pelican is done: render the pages the writer collected, then index them for search."""
+    writer.render_pages(pelican)
+    search.write_bundle(pelican)
+
+
 def register():
     signals.initialized.connect(cache.discard_torn_content_cache)
     signals.readers_init.connect(reader.add_reader)
@@ -55,4 +61,4 @@ def register():
     signals.all_generators_finalized.connect(cache.content_cache_saved)
     signals.feed_generated.connect(feeds.adjust_feed)
     signals.get_writer.connect(writer.get_writer)
-    signals.finalized.connect(writer.render_pages)
+    signals.finalized.connect(finish)

@@ -1,86 +1,61 @@
-"""Site search that works on any static host: a compact JSON index and a search page.
+"""Full-text site search on any static host: Pagefind's chunked index and the search page.
 
-The index is written once at build time. The terms of every declared taxonomy are
-stored once, in declared order, and referred to by number, so each article costs its
-title, URL, date and summary plus a few small integers (one list per taxonomy, in the
-same order):
+Article pages mark what Pagefind indexes: the story (`data-pagefind-body`: title, body,
+quotes, terms), its date (`data-pagefind-sort`, `data-pagefind-meta`) and one filter
+per declared taxonomy (`data-pagefind-filter` on each term chip). After Pelican has
+written the site, Pagefind (`pagefind[bin]`, the static-search standard) indexes it
+into `pagefind/`: an index split in small chunks, so that a query downloads a few
+hundred kilobytes whatever the size of the site. The bundle is built beside the old
+one and copied over it file by file, entry file last, so a killed build leaves a
+working search.
 
-    {"topics": [[name, url], ...], "actors": [[name, url], ...],
-     "articles": [[title, url, "YYYY-MM-DD", summary, [topic numbers], [actor numbers]], ...]}
+Pagefind writes each filter's values in hash-map order, so two builds of the same site
+would differ; `stable_filters` sorts them and renames the files after their content
+(the format is Pagefind's: gzip of "pagefind_dcd" and CBOR; `pagefind[bin]` is pinned
+to the release this is tested on).
 
-theme/static/js/search.js loads it on the search page; without JavaScript the
-page says so and points to the topic and actor indexes.
+theme/static/js/search.js drives the search page with Pagefind's JavaScript API, in the
+site's own markup; without JavaScript the page points to the topic and actor indexes.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
+import logging
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from markupsafe import Markup
+import cbor2
 from pelican.generators import Generator
 
 from newsdigest.atomic import write_if_changed
-from newsdigest.text import shorten
+
+log = logging.getLogger(__name__)
 
 DEFAULTS = {
     "SEARCH_URL": "search/",
     "SEARCH_SAVE_AS": "search/index.html",
-    "SEARCH_INDEX_SAVE_AS": "search.json",
-    "SEARCH_SUMMARY_LENGTH": 300,
+    "SEARCH_BUNDLE_DIR": "pagefind",
 }
 
 
-def plain(value) -> str:
-    """Text without markup or escapes: what a reader sees."""
-    return Markup(str(value or "")).striptags()
-
-
-def search_index(articles, taxonomies: dict, summary_length: int) -> dict:
-    """The index as a dict of lists (see the module docstring)."""
-    numbers: dict[str, dict[int, int]] = {}
-    index: dict[str, list] = {}
-    for field, taxonomy in taxonomies.items():
-        terms = taxonomy.sorted_terms
-        numbers[field] = {id(term): n for n, term in enumerate(terms)}
-        index[field] = [[term.name, term.url] for term in terms]
-    entries = []
-    for article in articles:
-        summary = shorten(plain(getattr(article, "summary", "")), summary_length)
-        entries.append(
-            [
-                plain(article.title),
-                article.url,
-                article.date.date().isoformat(),
-                summary,
-                *(
-                    [numbers[field][id(t)] for t in getattr(article, field, None) or []]
-                    for field in taxonomies
-                ),
-            ]
-        )
-    index["articles"] = entries
-    return index
+class SearchError(RuntimeError):
+    """Pagefind could not index the site; the message says why."""
 
 
 class SearchGenerator(Generator):
-    """Writes search.json and the search page."""
+    """Writes the search page; the index is written once the site is (`write_bundle`)."""
 
     def generate_context(self):
         self.options = {key: self.settings.get(key, value) for key, value in DEFAULTS.items()}
         self.context["SEARCH_URL"] = self.options["SEARCH_URL"]
-        self.context["SEARCH_INDEX_URL"] = self.options["SEARCH_INDEX_SAVE_AS"]
+        self.context["SEARCH_BUNDLE_URL"] = self.options["SEARCH_BUNDLE_DIR"] + "/"
 
     def generate_output(self, writer):
-        index = search_index(
-            self.context.get("articles", []),
-            self.context.get("taxonomies", {}),
-            self.options["SEARCH_SUMMARY_LENGTH"],
-        )
-        write_if_changed(
-            Path(self.output_path) / self.options["SEARCH_INDEX_SAVE_AS"],
-            json.dumps(index, ensure_ascii=False, separators=(",", ":")),
-        )
         writer.write_file(
             self.options["SEARCH_SAVE_AS"],
             self.get_template("search"),
@@ -88,3 +63,116 @@ class SearchGenerator(Generator):
             relative_urls=self.settings["RELATIVE_URLS"],
             url=self.options["SEARCH_URL"],
         )
+
+
+def write_bundle(pelican) -> None:
+    """Pelican has written the site: index it."""
+    settings = pelican.settings
+    index_site(
+        Path(settings["OUTPUT_PATH"]),
+        str(settings.get("DEFAULT_LANG") or "en"),
+        settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"]),
+    )
+
+
+def index_site(output: Path, language: str, name: str = DEFAULTS["SEARCH_BUNDLE_DIR"]) -> None:
+    """Index a written site with Pagefind into `output/<name>/`, swapped in whole."""
+    fresh = output / f".{name}-new"
+    shutil.rmtree(fresh, ignore_errors=True)  # from a build that was killed
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(output),
+        "--output-path",
+        str(fresh),
+        "--force-language",
+        language,
+        "--silent",
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SearchError(f"search index: pagefind did not run: {error}") from None
+    if done.returncode != 0 or not (fresh / "pagefind.js").exists():
+        shutil.rmtree(fresh, ignore_errors=True)
+        reason = (done.stderr or done.stdout).strip().splitlines()
+        raise SearchError(
+            f"search index: pagefind failed: {reason[-1] if reason else done.returncode}"
+        )
+    stable_filters(fresh)
+    _sync(fresh, output / name)
+    shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _sync(fresh: Path, bundle: Path) -> None:
+    """Copy the new bundle over the old one, leaving unchanged files untouched (rebuilds and
+    uploads see only what changed). The entry file, which names the index in use, is written
+    after every file it leads to, and old files go last: a reader meanwhile gets the old
+    index or the new one, whole."""
+    entry = Path("pagefind-entry.json")
+    files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    for relative in [f for f in files if f != entry] + [entry]:
+        write_if_changed(bundle / relative, (fresh / relative).read_bytes())
+    wanted = set(files)
+    for path in sorted(bundle.rglob("*"), reverse=True):
+        relative = path.relative_to(bundle)
+        if path.is_file() and relative not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+_MAGIC = b"pagefind_dcd"
+
+
+def stable_filters(bundle: Path) -> None:
+    """Sort the values of every filter file, and name the files after their content."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        renamed = {}
+        for path in sorted((bundle / "filter").glob(f"{language['wasm']}_*.pf_filter")):
+            name, values = _read(path)
+            values.sort(key=lambda value: value[0])
+            renamed[path.stem] = _write(bundle / "filter", [name, values], "pf_filter", 7, language)
+            if renamed[path.stem] != path.stem:
+                path.unlink()
+        meta_path = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _replace(_read(meta_path), renamed)
+        stem = _write(bundle, meta, "pf_meta", 10, language, prefix="pagefind.")
+        if stem != language["hash"]:
+            meta_path.unlink()
+        language["hash"] = stem
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _read(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_MAGIC):
+        raise SearchError(f"search index: {path.name} is not in the Pagefind format this knows")
+    return cbor2.loads(data[len(_MAGIC) :])
+
+
+def _write(folder: Path, value, suffix: str, length: int, language: dict, prefix: str = "") -> str:
+    data = _MAGIC + cbor2.dumps(value)
+    stem = f"{language['wasm']}_{hashlib.sha256(data).hexdigest()[:length]}"
+    (folder / f"{prefix}{stem}.{suffix}").write_bytes(gzip.compress(data, mtime=0))
+    return stem
+
+
+def _replace(value, renamed: dict):
+    """The metadata with the filter files' new names; its list of filters sorted by name."""
+    if isinstance(value, str):
+        return renamed.get(value, value)
+    if isinstance(value, list):
+        items = [_replace(item, renamed) for item in value]
+        if items and all(_is_filter_file(item, renamed) for item in items):
+            items.sort()
+        return items
+    return value
+
+
+def _is_filter_file(item, renamed: dict) -> bool:
+    return isinstance(item, list) and len(item) == 2 and item[1] in renamed.values()

@@ -1,74 +1,39 @@
-/* Site search: loads the index written at build time (search.json) and ranks
-   articles by the words of the query found in their title, topics, actors and
-   summary. Progressive enhancement: without JavaScript the page says so. */
+/* Site search with Pagefind's JavaScript API: full text, a filter per taxonomy, best
+   match or newest first, 20 results at a time. Pagefind downloads only the chunks of its
+   index that a query needs. Results are built as text nodes: nothing from an article is
+   ever parsed as markup here, only Pagefind's <mark> around the words found. */
 (function () {
   "use strict";
 
   var script = document.currentScript;
   var form = document.getElementById("search-form");
   var input = document.getElementById("search-q");
+  var order = document.getElementById("search-order");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  if (!script || !form || !input || !status || !list) return;
+  var more = document.getElementById("search-more");
+  if (!script || !form || !input || !status || !list || !more) return;
 
-  var root = script.getAttribute("data-root");
-  var indexUrl = script.getAttribute("data-index");
-  var MAX_RESULTS = 50;
+  // import() resolves against this script's address, not the page's: make it absolute.
+  var bundle = new URL(script.getAttribute("data-bundle"), window.location.href).href;
+  // Result links start at the site's own path, also when it is served below a host's root.
+  var basePath = new URL(script.getAttribute("data-root"), window.location.href).pathname;
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-filter]"));
+  var PAGE = 20;
   var loading = null;
+  var current = null; // {results, shown, query}
+  var serial = 0;
 
-  /* Lower case, no accents, punctuation as spaces, padded: " word word ". */
-  function fold(text) {
-    return (
-      " " +
-      String(text || "")
-        .normalize("NFD")
-        .replace(/[\u0300-\u036f]/g, "")
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, " ") +
-      " "
-    );
-  }
-
-  function load() {
+  function engine() {
     if (!loading) {
-      loading = fetch(indexUrl)
-        .then(function (response) {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.json();
-        })
-        .then(function (index) {
-          return index.articles.map(function (row) {
-            var topics = row[4].map(function (n) { return index.topics[n]; });
-            var actors = row[5].map(function (n) { return index.actors[n]; });
-            return {
-              title: row[0], url: row[1], date: row[2], summary: row[3],
-              topics: topics, actors: actors,
-              fields: [
-                [fold(row[0]), 4],
-                [fold(actors.map(function (t) { return t[0]; }).join(" | ")), 3],
-                [fold(topics.map(function (t) { return t[0]; }).join(" | ")), 3],
-                [fold(row[3]), 1]
-              ]
-            };
-          });
+      loading = import(bundle + "pagefind.js").then(function (pagefind) {
+        return pagefind.options({ excerptLength: 30, baseUrl: basePath }).then(function () {
+          pagefind.init();
+          return pagefind;
         });
+      });
     }
     return loading;
-  }
-
-  /* Every word must start a word somewhere; the score says where. */
-  function score(entry, words) {
-    var total = 0;
-    for (var w = 0; w < words.length; w++) {
-      var best = 0;
-      for (var f = 0; f < entry.fields.length; f++) {
-        var field = entry.fields[f];
-        if (field[1] > best && field[0].indexOf(" " + words[w]) !== -1) best = field[1];
-      }
-      if (!best) return 0;
-      total += best;
-    }
-    return total;
   }
 
   function element(tag, className, text) {
@@ -78,62 +43,136 @@
     return node;
   }
 
-  function render(results, query) {
-    list.textContent = "";
-    results.slice(0, MAX_RESULTS).forEach(function (entry) {
-      var item = element("li");
-      var link = element("a", "", entry.title);
-      link.href = root + entry.url;
-      item.appendChild(link);
-      var tags = entry.topics.concat(entry.actors.slice(0, 4)).map(function (t) { return t[0]; });
-      item.appendChild(element("p", "meta", entry.date + (tags.length ? " · " + tags.join(", ") : "")));
-      if (entry.summary) item.appendChild(element("p", "", entry.summary));
-      list.appendChild(item);
+  /* Pagefind's excerpt: escaped text with <mark> around the words found. Each piece is
+     unescaped as a detached textarea's text (never parsed as markup), white space kept. */
+  var decoder = document.createElement("textarea");
+  function unescape(text) {
+    decoder.innerHTML = text;
+    return decoder.value;
+  }
+
+  function excerpt(html) {
+    var paragraph = element("p");
+    html.split(/(<mark>|<\/mark>)/).reduce(function (marked, part) {
+      if (part === "<mark>") return true;
+      if (part === "</mark>") return false;
+      var text = unescape(part);
+      if (text) paragraph.appendChild(marked ? element("mark", "", text) : document.createTextNode(text));
+      return marked;
+    }, false);
+    return paragraph;
+  }
+
+  function filtersChosen() {
+    var chosen = {};
+    selects.forEach(function (select) {
+      if (select.value) chosen[select.getAttribute("data-filter")] = select.value;
     });
-    var shown = Math.min(results.length, MAX_RESULTS);
-    status.textContent = results.length
-      ? results.length + " article" + (results.length === 1 ? "" : "s") + " found for “" + query + "”" +
-        (shown < results.length ? ", the best " + shown + " shown." : ".")
-      : "No article found for “" + query + "”.";
+    return chosen;
+  }
+
+  function fillFilters(pagefind, wanted) {
+    return pagefind.filters().then(function (available) {
+      selects.forEach(function (select) {
+        var name = select.getAttribute("data-filter");
+        var values = Object.keys(available[name] || {}).sort(function (a, b) {
+          return a.localeCompare(b);
+        });
+        values.forEach(function (value) {
+          var option = element("option", "", value + " (" + available[name][value] + ")");
+          option.value = value;
+          select.appendChild(option);
+        });
+        if (wanted[name]) select.value = wanted[name];
+      });
+    });
+  }
+
+  function showMore() {
+    var page = current.results.slice(current.shown, current.shown + PAGE);
+    var mine = serial;
+    return Promise.all(page.map(function (result) { return result.data(); })).then(function (found) {
+      if (mine !== serial) return;
+      found.forEach(function (data) {
+        var item = element("li");
+        var link = element("a", "", (data.meta && data.meta.title) || data.url);
+        link.href = data.url;
+        item.appendChild(link);
+        var tags = [];
+        Object.keys(data.filters || {}).forEach(function (name) {
+          tags = tags.concat((data.filters[name] || []).slice(0, 4));
+        });
+        var date = (data.meta && data.meta.date) || "";
+        if (date || tags.length) item.appendChild(element("p", "meta", date + (date && tags.length ? " · " : "") + tags.join(", ")));
+        if (data.excerpt) item.appendChild(excerpt(data.excerpt));
+        list.appendChild(item);
+      });
+      current.shown += page.length;
+      more.hidden = current.shown >= current.results.length;
+      var total = current.results.length;
+      status.textContent = total + " article" + (total === 1 ? "" : "s") + " found" +
+        (current.query ? " for “" + current.query + "”" : "") +
+        (current.shown < total ? ", " + current.shown + " shown." : ".");
+    });
   }
 
   function run(query) {
-    var words = fold(query).trim().split(" ").filter(Boolean);
-    if (!words.length) {
-      list.textContent = "";
+    var filters = filtersChosen();
+    query = query.trim();
+    list.textContent = "";
+    more.hidden = true;
+    if (!query && !Object.keys(filters).length) {
       status.textContent = "";
-      return;
+      return Promise.resolve();
     }
+    var mine = ++serial;
     status.textContent = "Searching…";
-    load()
-      .then(function (entries) {
-        var results = [];
-        entries.forEach(function (entry) {
-          var points = score(entry, words);
-          if (points) results.push([points, entry]);
-        });
-        results.sort(function (a, b) {
-          return b[0] - a[0] || (a[1].date < b[1].date ? 1 : a[1].date > b[1].date ? -1 : 0);
-        });
-        render(results.map(function (r) { return r[1]; }), query.trim());
+    var options = { filters: filters };
+    if (order && order.value === "newest") options.sort = { date: "desc" };
+    return engine()
+      .then(function (pagefind) { return pagefind.search(query || null, options); })
+      .then(function (search) {
+        if (mine !== serial) return;
+        current = { results: search.results, shown: 0, query: query };
+        if (!search.results.length) {
+          status.textContent = "No article found" + (query ? " for “" + query + "”" : "") + ".";
+          return;
+        }
+        return showMore();
       })
       .catch(function () {
         status.textContent = "The search index could not be loaded. Browse the topics and actors instead.";
       });
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    var query = input.value;
+  function submit(event) {
+    if (event) event.preventDefault();
     var url = new URL(window.location.href);
-    url.searchParams.set("q", query);
+    url.search = "";
+    if (input.value) url.searchParams.set("q", input.value);
+    selects.forEach(function (select) {
+      if (select.value) url.searchParams.set(select.name, select.value);
+    });
+    if (order && order.value) url.searchParams.set("order", order.value);
     window.history.replaceState(null, "", url);
-    run(query);
-  });
-
-  var initial = new URLSearchParams(window.location.search).get("q") || "";
-  if (initial) {
-    input.value = initial;
-    run(initial);
+    run(input.value);
   }
+
+  form.addEventListener("submit", submit);
+  selects.concat(order ? [order] : []).forEach(function (select) {
+    select.addEventListener("change", function () { submit(); });
+  });
+  more.addEventListener("click", function () { if (current) showMore(); });
+
+  var params = new URLSearchParams(window.location.search);
+  var wanted = {};
+  selects.forEach(function (select) { wanted[select.getAttribute("data-filter")] = params.get(select.name) || ""; });
+  input.value = params.get("q") || "";
+  if (order) order.value = params.get("order") === "newest" ? "newest" : "";
+  engine()
+    .then(function (pagefind) { return fillFilters(pagefind, wanted); })
+    .then(function () { if (input.value || Object.keys(filtersChosen()).length) run(input.value); })
+    .catch(function () {
+      status.textContent = "The search index could not be loaded. Browse the topics and actors instead.";
+    });
 })();

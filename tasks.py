@@ -15,13 +15,29 @@ ROOT = Path(__file__).resolve().parent
         "strict": "exit non-zero when any seed failed",
         "force": "regenerate every article, overwriting editors' changes",
         "rules_only": "tag with the vocabularies and rules alone, without the recogniser (bulk imports)",
+        "links_inside": "read symbolic links among the seeds that stay inside the seeds folder",
     }
 )
-def ingest(c, seeds="seeds", content="content", strict=False, force=False, rules_only=False):
+def ingest(
+    c,
+    seeds="seeds",
+    content="content",
+    strict=False,
+    force=False,
+    rules_only=False,
+    links_inside=False,
+):
     """Clean every raw article in the seeds folder into Markdown with front matter."""
     from newsdigest.cli import run_ingest
 
-    run_ingest(Path(seeds), Path(content), strict=strict, force=force, rules_only=rules_only)
+    run_ingest(
+        Path(seeds),
+        Path(content),
+        strict=strict,
+        force=force,
+        rules_only=rules_only,
+        links_inside=links_inside,
+    )
 
 
 @task(
@@ -32,6 +48,7 @@ def ingest(c, seeds="seeds", content="content", strict=False, force=False, rules
         "strict": "exit non-zero when any seed failed",
         "force": "regenerate every article, overwriting editors' changes",
         "production": "absolute links and analytics from publish.toml, no drafts",
+        "links_inside": "read symbolic links among the seeds that stay inside the seeds folder",
     }
 )
 def build(
@@ -42,6 +59,7 @@ def build(
     strict=False,
     force=False,
     production=False,
+    links_inside=False,
 ):
     """Ingest, then render the site with Pelican."""
     from newsdigest.cli import run_build
@@ -53,6 +71,7 @@ def build(
         strict=strict,
         force=force,
         production=production,
+        links_inside=links_inside,
     )
 
 

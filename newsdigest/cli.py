@@ -20,7 +20,13 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def run_ingest(
-    seeds: Path, content: Path, *, strict: bool = False, force: bool = False, rules_only=False
+    seeds: Path,
+    content: Path,
+    *,
+    strict: bool = False,
+    force: bool = False,
+    rules_only=False,
+    links_inside: bool = False,
 ):
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     if rules_only:  # the recogniser's setting, for this run and the workers it forks
@@ -28,7 +34,7 @@ def run_ingest(
 
         os.environ[recogniser.MODEL_VARIABLE] = recogniser.RULES_ONLY
     try:
-        report = ingest(seeds, content, force=force)
+        report = ingest(seeds, content, force=force, links_inside=links_inside)
     except (LockedError, FileNotFoundError, RuntimeError) as error:
         _fail(str(error))
     print(report.summary())
@@ -45,6 +51,7 @@ def run_build(
     strict: bool = False,
     force: bool = False,
     production: bool = False,
+    links_inside: bool = False,
 ):
     from newsdigest.site.build import build_site
 
@@ -53,7 +60,9 @@ def run_build(
         # One lock over ingest and render: another run cannot change articles mid-build.
         with folder_lock(content):
             # In a child process: what ingest holds is given back before rendering starts.
-            report = run_forked(run_ingest, seeds, content, strict=strict, force=force)
+            report = run_forked(
+                run_ingest, seeds, content, strict=strict, force=force, links_inside=links_inside
+            )
             built = build_site(content, output, force=force, **settings)
     except LockedError as error:
         _fail(str(error))

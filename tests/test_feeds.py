@@ -192,3 +192,46 @@ def test_entries_carry_topics_as_categories(tmp_path):
     for name in ("feeds/all.atom.xml", "feeds/all.rss.xml"):
         entry = feedparser.parse(str(output / name)).entries[0]
         assert [tag.term for tag in entry.tags] == ["diplomacy", "elections"]
+
+
+# ---- the rules of the W3C Feed Validator -------------------------------------------------------
+
+
+def test_feeds_follow_the_rules_the_w3c_feed_validator_checks(demo_site):
+    """RSS 2.0: channel title, link and description; each item a guid that is a URL or says
+    isPermaLink="false", an RFC 822 pubDate, guids unique; a self link. Atom: id, title,
+    updated (RFC 3339) and a self link; each entry an id (unique), a title, an updated date
+    and an author."""
+    atom = "{http://www.w3.org/2005/Atom}"
+    rss_feeds = sorted((demo_site["output"] / "feeds").rglob("*.rss.xml"))
+    atom_feeds = sorted((demo_site["output"] / "feeds").rglob("*.atom.xml"))
+    assert rss_feeds and atom_feeds
+    rfc3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$")
+    for path in rss_feeds:
+        channel = etree.parse(str(path)).getroot().find("channel")
+        for name in ("title", "link", "description"):
+            assert (channel.findtext(name) or "").strip(), (path, name)
+        assert channel.find(f"{atom}link[@rel='self']") is not None, path
+        guids = []
+        for item in channel.findall("item"):
+            guid = item.find("guid")
+            assert guid is not None and guid.text, path
+            if not guid.text.startswith(("http://", "https://")):
+                assert guid.get("isPermaLink") == "false", (path, guid.text)
+            guids.append(guid.text)
+            assert email.utils.parsedate_to_datetime(item.findtext("pubDate")), path
+            assert item.findtext("title") or item.findtext("description"), path
+        assert len(guids) == len(set(guids)), path
+    for path in atom_feeds:
+        feed = etree.parse(str(path)).getroot()
+        for name in ("id", "title", "updated"):
+            assert (feed.findtext(f"{atom}{name}") or "").strip(), (path, name)
+        assert rfc3339.match(feed.findtext(f"{atom}updated")), path
+        assert feed.find(f"{atom}link[@rel='self']") is not None, path
+        ids = []
+        for entry in feed.findall(f"{atom}entry"):
+            ids.append(entry.findtext(f"{atom}id"))
+            assert entry.findtext(f"{atom}title"), path
+            assert rfc3339.match(entry.findtext(f"{atom}updated") or ""), path
+            assert entry.find(f"{atom}author/{atom}name") is not None, path
+        assert all(ids) and len(ids) == len(set(ids)), path

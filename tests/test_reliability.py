@@ -168,6 +168,39 @@ def test_unreadable_seed_is_reported(tmp_path):
     assert f"error: {locked}: Permission denied" in result.stderr
 
 
+def test_symbolic_links_among_the_seeds_are_refused(tmp_path, capsys):
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    shutil.copy(SEEDS / "000_630b42074d3af39e.txt", seeds / "real.txt")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Private notes\n\nThe password of the server is hunter2, said the admin.\n")
+    (seeds / "passwd.txt").symlink_to("/etc/passwd")
+    (seeds / "secret.txt").symlink_to(secret)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.copy(secret, outside / "more.txt")
+    (seeds / "folder").symlink_to(outside, target_is_directory=True)
+    (seeds / "again.txt").symlink_to(seeds / "real.txt")  # inside the seeds folder
+
+    report = ingest(seeds, content)
+    err = capsys.readouterr().err
+    refused = dict(report.failed)
+    assert set(refused) == {"passwd.txt", "secret.txt", "folder", "again.txt"}
+    assert all("symbolic link" in reason for reason in refused.values())
+    assert "outside the seeds folder" in refused["passwd.txt"]
+    assert "inside the seeds folder" in refused["again.txt"]
+    assert f"error: {seeds / 'passwd.txt'}: is a symbolic link" in err
+    texts = "".join(p.read_text() for p in content.rglob("*.md"))
+    assert "hunter2" not in texts and "root:" not in texts
+    assert report.ingested == ["real.txt"]
+
+    # Allowed on request, the link that stays inside is read; the others still are not.
+    shutil.rmtree(content)
+    report = ingest(seeds, content, links_inside=True)
+    assert set(dict(report.failed)) == {"passwd.txt", "secret.txt", "folder"}
+    assert report.duplicates == [("real.txt", "again.txt")] or "again.txt" in report.ingested
+
+
 def test_failed_file_is_retried_next_run(tmp_path):
     seeds, content = tmp_path / "seeds", tmp_path / "content"
     seeds.mkdir()

@@ -93,12 +93,17 @@ def ingest(
     workers: int | None = None,
     vocab_dir: Path | None = None,
     today: dt.date | None = None,
+    links_inside: bool = False,
 ) -> Report:
-    """Ingest every seed in `seeds_dir` into `content_dir`; never raises for a bad seed."""
+    """Ingest every seed in `seeds_dir` into `content_dir`; never raises for a bad seed.
+
+    Symbolic links among the seeds are refused (a link could publish any file of the
+    machine); `links_inside` accepts those that lead to a place inside the seeds folder."""
     seeds_dir, content_dir = Path(seeds_dir), Path(content_dir)
     content_dir.mkdir(parents=True, exist_ok=True)
     with folder_lock(content_dir):
-        return _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today or first_seen_day())
+        day = today or first_seen_day()
+        return _ingest(seeds_dir, content_dir, force, workers, vocab_dir, day, links_inside)
 
 
 def first_seen_day() -> dt.date:
@@ -109,7 +114,7 @@ def first_seen_day() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today) -> Report:
+def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today, links_inside) -> Report:
     report = Report()
     remove_stale_temporaries(content_dir)  # left by a run that was killed; we hold the lock
     ledger = Ledger(content_dir).load()
@@ -117,7 +122,7 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today) -> Report:
     by_seed, by_digest = ledger.by_seed(), ledger.by_digest()
 
     seeds, planned = [], {}
-    for seed in _list_seeds(seeds_dir, report):
+    for seed in _list_seeds(seeds_dir, report, links_inside):
         entry = by_seed.get(seed.name)
         renamed = by_digest.get(seed.digest)
         if entry is None and renamed is not None and renamed.seed != seed.name:
@@ -177,20 +182,41 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today) -> Report:
     return report
 
 
-def _list_seeds(seeds_dir: Path, report: Report) -> Iterator[_Seed]:
+def _list_seeds(seeds_dir: Path, report: Report, links_inside: bool) -> Iterator[_Seed]:
     """Every seed in name order; hidden files and folders are not seeds, anything else is tried."""
     if not seeds_dir.is_dir():
         raise FileNotFoundError(f"seeds folder not found: {seeds_dir}")
     found: list[tuple[tuple[str, ...], Path]] = []
-    for root, dirs, files in os.walk(seeds_dir):
+    refused: list[tuple[tuple[str, ...], str]] = []
+    root_real = seeds_dir.resolve()
+    visited = {root_real}
+    for root, dirs, files in os.walk(seeds_dir, followlinks=links_inside):
         rel = Path(root).relative_to(seeds_dir).parts
         for name in list(dirs):
+            path = Path(root, name)
+            link = _refused_link(path, root_real, links_inside)
+            if link or path.resolve() in visited:
+                dirs.remove(name)
+                if link and not name.startswith("."):
+                    refused.append(((*rel, name), link))
+                continue
+            visited.add(path.resolve())
             # a folder named like an article is reported below, not searched
             if name.startswith(".") or seed_format(Path(name)) is not None:
                 dirs.remove(name)
                 if not name.startswith("."):
-                    found.append(((*rel, name), Path(root, name)))
-        found.extend(((*rel, name), Path(root, name)) for name in files if not name.startswith("."))
+                    found.append(((*rel, name), path))
+        for name in files:
+            if name.startswith("."):
+                continue
+            link = _refused_link(Path(root, name), root_real, links_inside)
+            if link:
+                refused.append(((*rel, name), link))
+            else:
+                found.append(((*rel, name), Path(root, name)))
+    for parts, reason in sorted(refused):
+        report.failed.append(("/".join(parts), reason))
+        print(f"error: {seeds_dir.joinpath(*parts)}: {reason}", file=sys.stderr)
     for parts, path in sorted(found, key=lambda item: item[0]):
         name = "/".join(parts)
         try:
@@ -201,6 +227,18 @@ def _list_seeds(seeds_dir: Path, report: Report) -> Iterator[_Seed]:
             print(f"error: {path}: {reason}", file=sys.stderr)
             continue
         yield _Seed(name=name, path=path, digest=digest)
+
+
+def _refused_link(path: Path, root_real: Path, links_inside: bool) -> str | None:
+    """Why a symbolic link among the seeds is not read (None for anything else)."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    if links_inside and target.is_relative_to(root_real) and target.exists():
+        return None
+    where = "inside" if target.is_relative_to(root_real) else "outside"
+    hint = " (--links-inside accepts links within the seeds folder)" if where == "inside" else ""
+    return f"is a symbolic link to a place {where} the seeds folder; links are not followed{hint}"
 
 
 def _seed_digest(path: Path) -> str:

@@ -45,6 +45,9 @@ def adjust_feed(context, feed) -> None:
         if isinstance(feed.feed.get(key), str):
             feed.feed[key] = xml_safe(feed.feed[key])
     for item in feed.items:
+        unique_id = item.get("unique_id") or ""
+        if unique_id and not unique_id.startswith(("http://", "https://")):
+            item["unique_id_is_permalink"] = False  # RSS: a tag: URI is no address to visit
         article = _article_for(context, item.get("link") or "")
         if article is not None:
             item["categories"] = [str(term) for term in getattr(article, primary, None) or []]

@@ -177,6 +177,10 @@ def test_search_finds_articles_by_title_body_and_filters(watched, site_url, demo
     # An actor chosen as a filter, without any words: that actor's articles, newest first.
     actor = story.xpath("string((//a[@data-pagefind-filter='actor'])[1])").strip()
     page.fill("#search-q", "")
+    page.focus("select[data-filter='actor']")  # the values load when a filter is first opened
+    page.wait_for_function(
+        "document.querySelectorAll(\"select[data-filter='actor'] option\").length > 2"
+    )
     page.select_option("select[data-filter='actor']", actor)
     page.select_option("#search-order", "newest")
     page.wait_for_function("document.querySelector('#search-status').textContent.includes('found')")

@@ -71,21 +71,33 @@
     return chosen;
   }
 
-  function fillFilters(pagefind, wanted) {
-    return pagefind.filters().then(function (available) {
-      selects.forEach(function (select) {
-        var name = select.getAttribute("data-filter");
-        var values = Object.keys(available[name] || {}).sort(function (a, b) {
-          return a.localeCompare(b);
+  /* The values of every filter, with their counts: loaded when a reader first opens a
+     filter, not before (on a large site the list of actors alone is a few hundred KB). */
+  var filled = null;
+  function fillFilters() {
+    if (!filled) {
+      filled = engine()
+        .then(function (pagefind) { return pagefind.filters(); })
+        .then(function (available) {
+          selects.forEach(function (select) {
+            var name = select.getAttribute("data-filter");
+            var chosen = select.value;
+            Object.keys(available[name] || {})
+              .sort(function (a, b) { return a.localeCompare(b); })
+              .forEach(function (value) {
+                var option = select.querySelector('option[value="' + CSS.escape(value) + '"]');
+                if (!option) {
+                  option = element("option");
+                  option.value = value;
+                  select.appendChild(option);
+                }
+                option.textContent = value + " (" + available[name][value] + ")";
+              });
+            select.value = chosen;
+          });
         });
-        values.forEach(function (value) {
-          var option = element("option", "", value + " (" + available[name][value] + ")");
-          option.value = value;
-          select.appendChild(option);
-        });
-        if (wanted[name]) select.value = wanted[name];
-      });
-    });
+    }
+    return filled;
   }
 
   function showMore() {
@@ -128,9 +140,12 @@
     var mine = ++serial;
     status.textContent = "Searching…";
     var options = { filters: filters };
+    // Filters alone: search for the chosen terms' own words, which every article filed under
+    // them holds (its term links are indexed); Pagefind would otherwise load its whole index.
+    var words = query || Object.keys(filters).map(function (name) { return filters[name]; }).join(" ");
     if (order && order.value === "newest") options.sort = { date: "desc" };
     return engine()
-      .then(function (pagefind) { return pagefind.search(query || null, options); })
+      .then(function (pagefind) { return pagefind.search(words, options); })
       .then(function (search) {
         if (mine !== serial) return;
         current = { results: search.results, shown: 0, query: query };
@@ -164,15 +179,22 @@
   });
   more.addEventListener("click", function () { if (current) showMore(); });
 
+  selects.forEach(function (select) {
+    select.addEventListener("focus", fillFilters);
+    select.addEventListener("pointerdown", fillFilters);
+  });
+
   var params = new URLSearchParams(window.location.search);
-  var wanted = {};
-  selects.forEach(function (select) { wanted[select.getAttribute("data-filter")] = params.get(select.name) || ""; });
+  selects.forEach(function (select) {
+    var wanted = params.get(select.name);
+    if (wanted) {
+      var option = element("option", "", wanted);
+      option.value = wanted;
+      select.appendChild(option);
+      select.value = wanted;
+    }
+  });
   input.value = params.get("q") || "";
   if (order) order.value = params.get("order") === "newest" ? "newest" : "";
-  engine()
-    .then(function (pagefind) { return fillFilters(pagefind, wanted); })
-    .then(function () { if (input.value || Object.keys(filtersChosen()).length) run(input.value); })
-    .catch(function () {
-      status.textContent = "The search index could not be loaded. Browse the topics and actors instead.";
-    });
+  if (input.value || Object.keys(filtersChosen()).length) run(input.value);
 })();

@@ -24,7 +24,7 @@ from newsdigest.ingest.tag import Tagger
 from newsdigest.publish.checks import check_links, run_check
 from newsdigest.site.build import build_site, pelican_settings
 from newsdigest.site.related import add_related
-from newsdigest.site.search import index_site
+from newsdigest.site.search import article_pages, index_site
 
 SITEURL = "http://127.0.0.1:8000"
 
@@ -415,7 +415,7 @@ def test_the_search_index_is_the_same_for_the_same_site(small_site, tmp_path):
     again = tmp_path / "again"
     shutil.copytree(small_site, again)
     shutil.rmtree(again / "pagefind")
-    index_site(again, "en")
+    index_site(again, "en", article_pages("{date:%Y}/{date:%m}/{slug}/index.html"))
 
     def files(root):
         return {

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.metadata
 import json
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -32,7 +34,7 @@ from pathlib import Path
 import cbor2
 from pelican.generators import Generator
 
-from newsdigest.atomic import write_if_changed
+from newsdigest.atomic import atomic_write, write_if_changed
 
 log = logging.getLogger(__name__)
 
@@ -66,25 +68,42 @@ class SearchGenerator(Generator):
 
 
 def write_bundle(pelican) -> None:
-    """Pelican has written the site: index it."""
+    """Pelican has written the site: index its article pages."""
     settings = pelican.settings
     index_site(
         Path(settings["OUTPUT_PATH"]),
         str(settings.get("DEFAULT_LANG") or "en"),
+        article_pages(settings.get("ARTICLE_SAVE_AS", "{slug}.html")),
         settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"]),
     )
 
 
-def index_site(output: Path, language: str, name: str = DEFAULTS["SEARCH_BUNDLE_DIR"]) -> None:
-    """Index a written site with Pagefind into `output/<name>/`, swapped in whole."""
-    fresh = output / f".{name}-new"
+def article_pages(save_as: str) -> str:
+    """The glob of article pages, from ARTICLE_SAVE_AS: Pagefind reads only those."""
+    return re.sub(r"\{[^}]*\}", "*", save_as)
+
+
+def index_site(
+    output: Path, language: str, pages: str = "**/*.html", name: str = DEFAULTS["SEARCH_BUNDLE_DIR"]
+) -> None:
+    """Index the pages of a written site with Pagefind into `output/<name>/`.
+
+    Skipped when the pages it would read are the ones it read last time (a digest of their
+    names and bytes), so a build that only touched term or edition pages costs nothing here."""
+    bundle, fresh = output / name, output / f".{name}-new"
     shutil.rmtree(fresh, ignore_errors=True)  # from a build that was killed
+    stamp_path = output / ".newsdigest-search"
+    stamp = _pages_stamp(output, pages, language)
+    if (bundle / "pagefind-entry.json").exists() and _read_stamp(stamp_path) == stamp:
+        return
     command = [
         sys.executable,
         "-m",
         "pagefind",
         "--site",
         str(output),
+        "--glob",
+        pages,
         "--output-path",
         str(fresh),
         "--force-language",
@@ -102,8 +121,25 @@ def index_site(output: Path, language: str, name: str = DEFAULTS["SEARCH_BUNDLE_
             f"search index: pagefind failed: {reason[-1] if reason else done.returncode}"
         )
     stable_filters(fresh)
-    _sync(fresh, output / name)
+    _sync(fresh, bundle)
     shutil.rmtree(fresh, ignore_errors=True)
+    atomic_write(stamp_path, stamp)
+
+
+def _pages_stamp(output: Path, pages: str, language: str) -> str:
+    """What the index depends on: the pages' names and bytes (and the Pagefind release)."""
+    digest = hashlib.sha256(f"{PAGEFIND}\n{pages}\n{language}\n".encode())
+    for path in sorted(output.glob(pages)):
+        digest.update(f"{path.relative_to(output)}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _read_stamp(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def _sync(fresh: Path, bundle: Path) -> None:
@@ -125,6 +161,7 @@ def _sync(fresh: Path, bundle: Path) -> None:
 
 
 _MAGIC = b"pagefind_dcd"
+PAGEFIND = importlib.metadata.version("pagefind")
 
 
 def stable_filters(bundle: Path) -> None:

@@ -201,6 +201,27 @@ def test_symbolic_links_among_the_seeds_are_refused(tmp_path, capsys):
     assert report.duplicates == [("real.txt", "again.txt")] or "again.txt" in report.ingested
 
 
+def test_a_stale_review_list_is_put_right_by_the_next_run(tmp_path):
+    """A run killed after saving the ledger and before writing the review list."""
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    names = sorted(p.name for p in SEEDS.iterdir() if p.suffix in (".txt", ".html"))
+    for name in names[:6]:
+        shutil.copy(SEEDS / name, seeds)
+    ingest(seeds, content)
+    stale = (content / "candidates.yaml").read_bytes()
+    for name in names[6:]:
+        shutil.copy(SEEDS / name, seeds)
+    ingest(seeds, content)
+    fresh = (content / "candidates.yaml").read_bytes()
+    assert fresh != stale
+    (content / "candidates.yaml").write_bytes(stale)  # the list the killed run left
+
+    report = ingest(seeds, content)
+    assert report.ingested == [] and len(report.unchanged) == len(names)
+    assert (content / "candidates.yaml").read_bytes() == fresh
+
+
 def test_failed_file_is_retried_next_run(tmp_path):
     seeds, content = tmp_path / "seeds", tmp_path / "content"
     seeds.mkdir()

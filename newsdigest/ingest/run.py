@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import re
@@ -175,10 +176,8 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today, links_insi
             continue
         report.ingested.append(seed.name)
 
-    changed = ledger.changed
     ledger.save()
-    if changed or not (content_dir / "candidates.yaml").exists():
-        _write_review_list(ledger, content_dir)
+    _write_review_list(ledger, content_dir)
     return report
 
 
@@ -421,13 +420,19 @@ def _content_path(slug: str, date: str) -> str:
 
 
 def _write_review_list(ledger: Ledger, content_dir: Path) -> None:
-    """Collect the new-actor candidates of every article into the editors' review list."""
-    try:
-        from newsdigest.ingest.tag import Candidate, write_review_list
-    except ImportError:
+    """Collect the new-actor candidates of every article into the editors' review list.
+
+    The list records a digest of the ledger's candidates it was made from, and is rewritten
+    whenever the two differ: a run killed between saving the ledger and writing the list
+    leaves a list that the next run puts right."""
+    from newsdigest.ingest.tag.candidates import Candidate, review_list_source, write_review_list
+
+    entries = sorted(ledger.entries.values(), key=lambda e: e.slug)
+    source = hashlib.sha256(
+        json.dumps([[e.slug, e.candidates] for e in entries], sort_keys=True).encode()
+    ).hexdigest()
+    path = content_dir / "candidates.yaml"
+    if review_list_source(path) == source:
         return
-    by_article = {
-        entry.slug: [Candidate(**candidate) for candidate in entry.candidates]
-        for entry in sorted(ledger.entries.values(), key=lambda e: e.slug)
-    }
-    write_review_list(by_article, content_dir / "candidates.yaml")
+    by_article = {e.slug: [Candidate(**candidate) for candidate in e.candidates] for e in entries}
+    write_review_list(by_article, path, source)

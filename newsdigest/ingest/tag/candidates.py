@@ -15,11 +15,14 @@ from newsdigest.ingest.tag.model import Candidate
 from newsdigest.vocab import ACTOR_KINDS, VOCAB_DIR, load_vocabulary, rejected_names
 
 
-def write_review_list(candidates_by_article: dict[str, list[Candidate]], path: Path) -> int:
+def write_review_list(
+    candidates_by_article: dict[str, list[Candidate]], path: Path, source: str = ""
+) -> int:
     """Write every new actor of every article to `path` (YAML), most widespread first.
 
     Each entry is a ready-made vocabulary block (name, kind, role) plus what an editor
     needs to judge it (articles, context); returns the number of candidates written.
+    `source` names what the list was made from (a digest), kept in its last header line.
     """
     merged: dict[str, dict] = {}
     for article in sorted(candidates_by_article):
@@ -52,7 +55,7 @@ def write_review_list(candidates_by_article: dict[str, list[Candidate]], path: P
         '# To accept one: `invoke actors --accept "Name"`, or copy its name/kind/role\n'
         "# lines to the end of vocab/actors.yaml (add aliases if you like). The next\n"
         "# build tags it as a known actor on every article.\n"
-    )
+    ) + (f"{SOURCE_MARK}{source}\n" if source else "")
     body = (
         yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=100)
         if entries
@@ -60,6 +63,21 @@ def write_review_list(candidates_by_article: dict[str, list[Candidate]], path: P
     )
     atomic_write(Path(path), header + body)
     return len(entries)
+
+
+SOURCE_MARK = "# Made from: "
+
+
+def review_list_source(path: Path) -> str | None:
+    """The `source` a review list was written from, read from its header (None if unknown)."""
+    try:
+        with Path(path).open(encoding="utf-8") as handle:
+            for _, line in zip(range(12), handle, strict=False):
+                if line.startswith(SOURCE_MARK):
+                    return line[len(SOURCE_MARK) :].strip()
+    except OSError:
+        return None
+    return None
 
 
 def load_review_list(path: Path) -> list[dict]:

@@ -53,7 +53,8 @@ def run_build(
     production: bool = False,
     links_inside: bool = False,
 ):
-    from newsdigest.site.build import build_site
+    from newsdigest.site.build import BuildError, build_site
+    from newsdigest.site.search import SearchError
 
     settings = _production_settings() if production else {}
     try:
@@ -66,6 +67,15 @@ def run_build(
             built = build_site(content, output, force=force, **settings)
     except LockedError as error:
         _fail(str(error))
+    except BuildError as error:
+        for name, reason in error.failures:
+            print(f"error: {content / name}: could not be processed: {reason}", file=sys.stderr)
+        _fail(
+            f"build: {len(error.failures)} article(s) missing from {output}/; fix them (or delete"
+            " them) and build again"
+        )
+    except SearchError as error:
+        _fail(f"build: {error}")
     if built:
         print(f"build: site written to {output}/")
     else:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsdigest.ingest.run import ingest
-from newsdigest.site.build import STAMP_NAME, build_site
+from newsdigest.site.build import STAMP_NAME, BuildError, build_site
 from newsdigest.site.cache import PAGE_CACHE_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,13 +81,22 @@ def test_reading_on_every_core_gives_the_same_site(tmp_path, generate, caplog):
     ingest(seeds, content)
     (content / "2025" / "broken.md").write_text("---\ntitle: [unclosed\n---\nBody.\n")
 
-    build_site(content, tmp_path / "alone", force=True, PARALLEL_READ_MIN_FILES=10**9)
+    with pytest.raises(BuildError) as alone:
+        build_site(content, tmp_path / "alone", force=True, PARALLEL_READ_MIN_FILES=10**9)
     errors_alone = [r.getMessage() for r in caplog.records if "broken.md" in r.getMessage()]
     caplog.clear()
-    build_site(
-        content, tmp_path / "parallel", force=True, PARALLEL_READ_MIN_FILES=1, RENDER_PROCESSES=2
-    )
+    with pytest.raises(BuildError) as parallel:
+        build_site(
+            content,
+            tmp_path / "parallel",
+            force=True,
+            PARALLEL_READ_MIN_FILES=1,
+            RENDER_PROCESSES=2,
+        )
     errors_parallel = [r.getMessage() for r in caplog.records if "broken.md" in r.getMessage()]
+    assert alone.value.failures == parallel.value.failures
+    ((name, reason),) = alone.value.failures
+    assert name.endswith("broken.md") and reason  # the file, and why
 
     assert _files(tmp_path / "alone") == _files(tmp_path / "parallel")
     assert len(list((tmp_path / "alone").glob("20*/*/*/index.html"))) == 24

@@ -222,6 +222,25 @@ def test_a_stale_review_list_is_put_right_by_the_next_run(tmp_path):
     assert (content / "candidates.yaml").read_bytes() == fresh
 
 
+def test_an_article_pelican_cannot_process_fails_the_build_by_name(tmp_path):
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    seeds.mkdir()
+    shutil.copy(SEEDS / "000_630b42074d3af39e.txt", seeds)
+    args = ["--seeds", str(seeds), "--content", str(content), "--output", str(output)]
+    assert invoke("build", *args).returncode == 0
+    broken = content / "2026" / "broken.md"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text("---\ntitle: [unclosed\n---\nBody.\n")  # an editor's slip
+
+    for _ in range(2):  # and again: a failed build is never taken as up to date
+        done = invoke("build", *args)
+        assert done.returncode != 0
+        assert f"error: {broken}: could not be processed:" in done.stderr
+        assert "1 article(s) missing" in done.stderr and "up to date" not in done.stdout
+    broken.unlink()
+    assert invoke("build", *args).returncode == 0
+
+
 def test_failed_file_is_retried_next_run(tmp_path):
     seeds, content = tmp_path / "seeds", tmp_path / "content"
     seeds.mkdir()

@@ -8,6 +8,7 @@ the pages whose inputs changed (writer.py, cache.py).
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from pelican import Pelican
@@ -17,6 +18,35 @@ from newsdigest.lock import folder_lock
 from newsdigest.site.fingerprint import ROOT, code_fingerprint, inputs_fingerprint
 
 STAMP_NAME = ".newsdigest-build"
+
+
+class BuildError(RuntimeError):
+    """Articles that Pelican could not process; the site was written without them."""
+
+    def __init__(self, failures: list[tuple[str, str]]):
+        self.failures = failures
+        lines = [f"{name}: {reason}" for name, reason in failures]
+        super().__init__(
+            f"{len(failures)} article file(s) could not be processed and are missing from the "
+            "site: " + "; ".join(lines)
+        )
+
+
+class _Unprocessed(logging.Handler):
+    """Collects Pelican's "Could not process" errors, which it logs and then goes on."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.failures: list[tuple[str, str]] = []
+
+    def emit(self, record):
+        if not str(record.msg).startswith("Could not process") or not record.args:
+            return
+        # Pelican logs it from inside its `except` block: the exception is the one in flight.
+        error = record.exc_info[1] if record.exc_info else sys.exc_info()[1]
+        text = str(error or "").strip()
+        reason = text.splitlines()[0] if text else type(error).__name__ if error else "unknown"
+        self.failures.append((str(record.args[0]), reason))
 
 
 def pelican_settings(
@@ -58,7 +88,15 @@ def build_site(
         # Computed once here rather than by the writer; --force renders every page.
         settings["PAGE_CACHE_KEY"] = code_fingerprint(settings)
         settings["PAGE_CACHE"] = not force
-        Pelican(settings).run()
+        unprocessed = _Unprocessed()
+        pelican_log = logging.getLogger("pelican")
+        pelican_log.addHandler(unprocessed)
+        try:
+            Pelican(settings).run()
+        finally:
+            pelican_log.removeHandler(unprocessed)
+        if unprocessed.failures:  # no stamp: the next build tries them again
+            raise BuildError(sorted(set(unprocessed.failures)))
         stamp.write_text(inputs + "\n", encoding="utf-8")
     return True
 

@@ -22,7 +22,7 @@ from lxml import etree
 
 from newsdigest.content_format import dump, parse
 from newsdigest.ingest.run import ingest
-from newsdigest.lock import lock_path
+from newsdigest.lock import LockedError, folder_lock, lock_holder
 from tests.conftest import ROOT, SEEDS
 from tests.hostile_seeds import BAD, GOOD, make_hostile_seeds
 
@@ -546,12 +546,35 @@ def test_two_builds_at_once_one_waits_out_with_a_clear_message(batch_seeds, tmp_
     assert third.returncode == 0 and "0 ingested, 600 unchanged, 0 failed" in third.stdout
 
 
-def _held_by(folder: Path, pid: int) -> bool:
-    """Whether run `pid` holds the folder's lock (it writes its pid once it has it)."""
+def test_the_lock_is_the_folders_own_whatever_tmpdir(tmp_path):
+    folder, other_tmp = tmp_path / "content", tmp_path / "tmp"
+    folder.mkdir()
+    other_tmp.mkdir()
+    code = (
+        "import sys, time\nfrom newsdigest.lock import folder_lock\n"
+        "with folder_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(60)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(folder)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(other_tmp)},
+        cwd=ROOT,
+    )
     try:
-        return lock_path(folder).read_text().strip() == str(pid)
-    except OSError:
-        return False
+        assert holder.stdout.readline().strip() == b"held"
+        with pytest.raises(LockedError, match=f"pid {holder.pid}\\)"), folder_lock(folder):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with folder_lock(folder):  # free again: the kernel dropped it with its holder
+        assert lock_holder(folder) == os.getpid()
+    assert list(folder.iterdir()) == [] and list(other_tmp.iterdir()) == []  # no lock files
+
+
+def _held_by(folder: Path, pid: int) -> bool:
+    """Whether run `pid` holds the folder's lock, as the kernel says."""
+    return folder.exists() and lock_holder(folder) == pid
 
 
 def test_a_torn_cache_does_not_stop_the_next_build(tmp_path):

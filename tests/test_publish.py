@@ -288,6 +288,30 @@ def test_parse_itemized_counts_only_file_content_changes():
     )
 
 
+def test_a_release_left_half_copied_is_never_live_kept_or_rolled_back_to(project, tmp_path):
+    www = tmp_path / "www"
+    conf = config(web={"type": "rsync", "path": str(www), "keep": 2})
+    run(project, conf)
+    first = (www / "current").resolve()
+    # What a publish killed while rsync copies leaves: a newer release folder, half made.
+    torn = www / "releases" / ".incomplete-20991231T235959000000Z"
+    torn.mkdir()
+    (torn / "index.html").write_text("<html><body>half")
+    with pytest.raises(PublishError, match="no release older"):
+        rollback(config=conf)  # nothing complete to go back to, and not to the torn one
+    assert (www / "current").resolve() == first
+
+    add_seeds(project, MORE[:1])
+    said = run(project, conf)
+    assert any("is live" in line for line in said)
+    assert not torn.exists()  # cleaned up by the next publish
+    releases = sorted(p.name for p in (www / "releases").iterdir())
+    assert len(releases) == 2 and first.name in releases  # both kept releases are whole
+    said = []
+    rollback(config=conf, say=said.append)
+    assert f"to releases/{first.name}" in said[-1] and (www / "current").resolve() == first
+
+
 def test_mirror_folder_deletes_after_and_has_no_rollback(project, tmp_path):
     www = tmp_path / "mirror"
     conf = config(web={"type": "rsync", "path": str(www), "releases": False})

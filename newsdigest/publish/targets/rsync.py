@@ -27,6 +27,7 @@ def release_name(now: dt.datetime | None = None) -> str:
 # rsync: compare by content (Pelican rewrites every file, so times say nothing), delete only
 # after every new file is in place, and give files the permissions a web server can read.
 RSYNC_COPY = ["-rl", "--checksum", "--delete-after", "-p", "--chmod=D755,F644"]
+INCOMPLETE = ".incomplete-"  # a release being copied; `ls` lists no hidden names
 
 
 def parse_itemized(text: str) -> Changes:
@@ -132,11 +133,18 @@ class RsyncTarget:
             return f"{self.name}: {message}; {changes.summary()} in {self.path}"
         _, current, releases = self.state()
         name = release_name()
-        self._shell(f"mkdir -p {shlex.quote(self.folder + '/releases')}", "creating releases/")
-        link = [f"--link-dest=../{current}"] if current else []
-        self._rsync(
-            *RSYNC_COPY, *link, f"{output}/", self._address(f"releases/{name}"), what="rsync"
+        # A release is copied under a hidden name and renamed when whole: one that a killed
+        # publish left half made is never listed, kept, nor rolled back to, and goes here.
+        folder = shlex.quote(self.folder + "/releases")
+        self._shell(
+            f"mkdir -p {folder} && cd {folder} && rm -rf -- {INCOMPLETE}*", "creating releases/"
         )
+        link = [f"--link-dest=../{current}"] if current else []
+        partial = f"{INCOMPLETE}{name}"
+        self._rsync(
+            *RSYNC_COPY, *link, f"{output}/", self._address(f"releases/{partial}"), what="rsync"
+        )
+        self._shell(f"cd {folder} && mv -T -- {partial} {name}", "completing the release")
         self._activate(name)
         pruned = self._prune([*releases, name], name)
         return f"{self.name}: {message}; {changes.summary()}; releases/{name} is live" + (

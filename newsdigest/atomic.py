@@ -7,6 +7,7 @@ file or the new one.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -15,18 +16,36 @@ TEMP_SUFFIX = ".newsdigest-tmp"
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file in the same folder, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write to a temporary file in the same folder, then rename it over `path`.
+
+    An OSError names `path` (a full disk fails in `write`, which names no file)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as error:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename in (None, tmp):
+            error.filename = str(path)
         raise
+
+
+# Errors after which no further write can succeed: the run stops instead of failing each file.
+STORAGE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def storage_failure(error: BaseException) -> str | None:
+    """One line for an error of the storage itself (disk full, quota, read-only), else None."""
+    if isinstance(error, OSError) and error.errno in STORAGE_ERRORS:
+        where = f" while writing {error.filename}" if error.filename else ""
+        return f"{(error.strerror or str(error)).lower()}{where}"
+    return None
 
 
 def write_if_changed(path: Path, data: str | bytes) -> bool:

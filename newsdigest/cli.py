@@ -9,6 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from newsdigest.atomic import storage_failure
 from newsdigest.ingest.run import ingest
 from newsdigest.lock import LockedError, folder_lock
 from newsdigest.parallel import run_forked
@@ -17,6 +18,19 @@ from newsdigest.parallel import run_forked
 def _fail(message: str, code: int = 1) -> None:
     print(f"error: {message}", file=sys.stderr)
     raise SystemExit(code)
+
+
+@contextlib.contextmanager
+def _storage_errors():
+    """A full disk (or quota, or a read-only folder) is one line and exit 1, not a traceback;
+    every file is written atomically, so nothing is half made and the next run recovers."""
+    try:
+        yield
+    except OSError as error:
+        line = storage_failure(error)
+        if line is None:
+            raise
+        _fail(f"{line}; nothing was left half written, run again when there is room")
 
 
 def run_ingest(
@@ -34,7 +48,8 @@ def run_ingest(
 
         os.environ[recogniser.MODEL_VARIABLE] = recogniser.RULES_ONLY
     try:
-        report = ingest(seeds, content, force=force, links_inside=links_inside)
+        with _storage_errors():
+            report = ingest(seeds, content, force=force, links_inside=links_inside)
     except (LockedError, FileNotFoundError, RuntimeError) as error:
         _fail(str(error))
     print(report.summary())
@@ -64,7 +79,8 @@ def run_build(
             report = run_forked(
                 run_ingest, seeds, content, strict=strict, force=force, links_inside=links_inside
             )
-            built = build_site(content, output, force=force, **settings)
+            with _storage_errors():
+                built = build_site(content, output, force=force, **settings)
     except LockedError as error:
         _fail(str(error))
     except BuildError as error:
@@ -90,7 +106,8 @@ def run_fetch(sources: Path, seeds: Path, *, strict: bool = False):
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
-        report = fetch(sources, seeds)
+        with _storage_errors():
+            report = fetch(sources, seeds)
     except (SourcesError, LockedError, ValueError) as error:
         _fail(str(error))
     print(report.summary())

@@ -241,6 +241,50 @@ def test_an_article_pelican_cannot_process_fails_the_build_by_name(tmp_path):
     assert invoke("build", *args).returncode == 0
 
 
+def _small_disk_reason() -> str | None:
+    """Why a run on a small disk cannot be set up here (a tmpfs in a user namespace), or None."""
+    if not shutil.which("unshare"):
+        return "unshare (util-linux) is not installed"
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
+        capture_output=True,
+        text=True,
+    )
+    return (
+        None if probe.returncode == 0 else f"no tmpfs in a user namespace: {probe.stderr.strip()}"
+    )
+
+
+@pytest.mark.parametrize(("task", "size"), [("ingest", "60k"), ("build", "700k")])
+def test_a_full_disk_is_one_clear_line_and_the_next_run_recovers(tmp_path, task, size):
+    reason = _small_disk_reason()
+    if reason:
+        pytest.skip(reason)
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    folders = f"--seeds {SEEDS} --content {disk}/content"
+    folders += f" --output {disk}/output" if task == "build" else ""
+    run = f"{sys.executable} -m invoke {task} {folders}"
+    script = (
+        f"mount -t tmpfs -o size={size} tmpfs {disk} || exit 9\n"
+        f"{run} > {tmp_path}/out1 2> {tmp_path}/err1; echo $? > {tmp_path}/rc1\n"
+        f"mount -o remount,size=200m {disk}\n"  # room again
+        f"{run} > {tmp_path}/out2 2> {tmp_path}/err2; echo $? > {tmp_path}/rc2\n"
+        f"find {disk} -name '*.md' -exec cat {{}} + > {tmp_path}/articles\n"
+        f"find {disk} -name '*.newsdigest-tmp' > {tmp_path}/leftovers\n"
+    )
+    env = {**os.environ, **EPOCH, "NEWSDIGEST_NER_MODEL": "none"}
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], cwd=ROOT, env=env)
+    assert done.returncode == 0
+    first = (tmp_path / "err1").read_text()
+    assert (tmp_path / "rc1").read_text().strip() == "1"
+    assert first.count("\n") == 1 and "Traceback" not in first, first
+    assert first.startswith(f"error: no space left on device while writing {disk}/")
+    assert (tmp_path / "rc2").read_text().strip() == "0", (tmp_path / "err2").read_text()
+    assert (tmp_path / "leftovers").read_text() == ""
+    assert (tmp_path / "articles").read_text().count("\ntitle: ") >= 20  # every article whole
+
+
 def test_failed_file_is_retried_next_run(tmp_path):
     seeds, content = tmp_path / "seeds", tmp_path / "content"
     seeds.mkdir()

@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from newsdigest import parallel
 from newsdigest.article import Article
-from newsdigest.atomic import atomic_write, remove_stale_temporaries
+from newsdigest.atomic import atomic_write, remove_stale_temporaries, storage_failure
 from newsdigest.content_format import (
     FrontMatterError,
     article_fields,
@@ -164,6 +164,8 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today, links_insi
                 article, candidates, seed, entry, ledger, content_dir, tagging, today, force, report
             )
         except Exception as error:  # one bad file never stops the batch
+            if storage_failure(error):
+                raise  # a full disk: every next write would fail too; the journal keeps the rest
             if isinstance(error, FrontMatterError) and entry is not None:
                 reason = f"{content_dir / entry.path}: {error} (fix it, or use --force)"
             elif isinstance(error, OSError):

@@ -285,6 +285,28 @@ def test_a_full_disk_is_one_clear_line_and_the_next_run_recovers(tmp_path, task,
     assert (tmp_path / "articles").read_text().count("\ntitle: ") >= 20  # every article whole
 
 
+def test_undated_articles_get_the_time_they_were_first_seen(tmp_path):
+    """Not all 00:00: a seed without a date (or with today's date and no time) is dated by the
+    time it arrived in the seeds folder, so feed entries have distinct, truthful times."""
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    morning = max(now - dt.timedelta(hours=2), now.replace(hour=0, minute=0, second=1))
+    noon = max(now - dt.timedelta(minutes=30), morning + dt.timedelta(seconds=1))
+    for name, title, when in (
+        ("a.txt", "Ferry Strike Ends", morning),
+        ("b.txt", "Bridge Reopens", noon),
+    ):
+        path = write_seed(seeds, name, title)
+        os.utime(path, (when.timestamp(), when.timestamp()))
+    ingest(seeds, content)
+    dates = {
+        meta["title"]: str(meta["date"])
+        for meta in map(parse, (p.read_text() for p in content.rglob("*.md")))
+    }
+    assert dates == {"Ferry Strike Ends": morning.isoformat(), "Bridge Reopens": noon.isoformat()}
+
+
 def test_failed_file_is_retried_next_run(tmp_path):
     seeds, content = tmp_path / "seeds", tmp_path / "content"
     seeds.mkdir()

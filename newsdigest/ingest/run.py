@@ -359,7 +359,7 @@ def _store(
 ) -> None:
     """Give the article its stable slug and date, keep editors' changes, write it."""
     if entry is None:
-        date = article.date if article.date and _ISO_DAY.match(article.date) else today.isoformat()
+        date = _article_date(article.date, _first_seen(seed.path, today))
         slug = _free_slug(article.title, ledger)
         entry = Entry(
             slug=slug, seed=seed.name, digest=seed.digest, date=date, path=_content_path(slug, date)
@@ -415,6 +415,30 @@ def _free_slug(title: str, ledger: Ledger) -> str:
         number += 1
         slug = f"{base}-{number}"
     return slug
+
+
+def _first_seen(path: Path, today: dt.date) -> str:
+    """When this seed was first seen: the time it arrived in the seeds folder (its modification
+    time, never later than now) on the day of this run; the day alone when the two disagree
+    (SOURCE_DATE_EPOCH, or a run given its day)."""
+    now = dt.datetime.now(dt.UTC)
+    try:
+        arrived = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    except (OSError, OverflowError, ValueError):
+        arrived = now
+    arrived = min(arrived, now).replace(microsecond=0)
+    return arrived.isoformat() if arrived.date() == today else today.isoformat()
+
+
+def _article_date(declared: str | None, first_seen: str) -> str:
+    """The source's date; its day with the first-seen time when it gives no time of day and
+    is the day the seed was first seen; the first-seen time when it gives no date at all.
+    So feed entries get distinct, truthful times, not all 00:00."""
+    if not declared or not _ISO_DAY.match(declared):
+        return first_seen
+    if len(declared) == 10 and first_seen.startswith(declared) and len(first_seen) > 10:
+        return first_seen
+    return declared
 
 
 def _content_path(slug: str, date: str) -> str:

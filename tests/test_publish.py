@@ -215,7 +215,7 @@ def test_folder_target_releases_switch_and_rollback(project, tmp_path):
     assert any("releases/" in line and "is live" in line for line in said), said
     live = www / "current"
     assert live.is_symlink()
-    assert files(live.resolve()) == files(project / "output")
+    assert files(live.resolve()) == files(project / "output-production")
     first = live.resolve()
 
     said = run(project, conf)
@@ -227,7 +227,7 @@ def test_folder_target_releases_switch_and_rollback(project, tmp_path):
     assert f"Digest of {dt.datetime.now(dt.UTC):%Y-%m-%d}" in said[-1]
     assert f"{len(FIRST) + 1} articles (1 new, " in said[-1]
     second = live.resolve()
-    assert second != first and files(second) == files(project / "output")
+    assert second != first and files(second) == files(project / "output-production")
     new_pages = set(files(second)) - set(files(first))
     assert any("marathon" in path for path in new_pages)
     # Unchanged files are hard links to the previous release, not copies.
@@ -259,8 +259,15 @@ def test_folder_target_releases_switch_and_rollback(project, tmp_path):
 def test_dry_run_shows_changes_and_changes_nothing(project, tmp_path):
     www = tmp_path / "www"
     conf = config(web={"type": "rsync", "path": str(www)})
+    from newsdigest.ingest.run import ingest
+    from newsdigest.site.build import build_site
+
+    ingest(project / "seeds", project / "content")
+    build_site(project / "content", project / "output")  # the editors' preview
+    preview = files(project / "output")
     said = run(project, conf, dry_run=True)
-    count = len(files(project / "output"))
+    assert files(project / "output") == preview  # production went to its own folder
+    count = len(files(project / "output-production"))
     assert f"would get {count} added, 0 changed, 0 deleted" in said[-2] and not www.exists()
     assert all(line.startswith(("+ ", "  ... and")) for line in said[-1].splitlines())
     run(project, conf)
@@ -273,6 +280,7 @@ def test_dry_run_shows_changes_and_changes_nothing(project, tmp_path):
     assert "nothing was changed" in summary
     assert files(www / "current") == before
     assert len(list((www / "releases").iterdir())) == 1
+    assert files(project / "output") == preview  # nor did the real publish touch the preview
 
 
 def test_parse_itemized_counts_only_file_content_changes():
@@ -316,7 +324,7 @@ def test_mirror_folder_deletes_after_and_has_no_rollback(project, tmp_path):
     www = tmp_path / "mirror"
     conf = config(web={"type": "rsync", "path": str(www), "releases": False})
     run(project, conf)
-    assert files(www) == files(project / "output")
+    assert files(www) == files(project / "output-production")
     (www / "stale.html").write_text("left over")
     said = run(project, conf)
     assert "1 deleted" in said[-1] and not (www / "stale.html").exists()
@@ -342,7 +350,7 @@ def test_ssh_host_through_a_remote_shell(project, tmp_path):
     conf = config(web=target)
     run(project, conf)
     first = (www / "current").resolve()
-    assert files(first) == files(project / "output")
+    assert files(first) == files(project / "output-production")
     add_seeds(project, MORE[:1])
     said = run(project, conf, dry_run=True)
     assert any(line.startswith("+ ") and "marathon" in line for line in said[-1].splitlines())
@@ -378,7 +386,7 @@ def test_git_branch_commits_only_when_something_changed(project, tmp_path):
         message,
     )
     tree = set(git(remote, "ls-tree", "-r", "--name-only", "gh-pages").splitlines())
-    assert tree == set(files(project / "output")) | {"CNAME", ".nojekyll"}
+    assert tree == set(files(project / "output-production")) | {"CNAME", ".nojekyll"}
 
     said = run(project, conf)
     assert "nothing changed" in said[-1]
@@ -463,7 +471,26 @@ def test_refuses_a_much_smaller_site_unless_forced(project, tmp_path):
     assert (www / "current").resolve() == published
     run(small, conf, force=True)
     assert (www / "current").resolve() != published
-    assert files((www / "current").resolve()) == files(small / "output")
+    assert files((www / "current").resolve()) == files(small / "output-production")
+
+
+def test_a_target_that_cannot_work_is_refused_before_anything_is_built(project, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for web, reason in [
+        ({"type": "rsync", "path": str(blocker / "www")}, "is not a writable folder"),
+        (
+            {"type": "rsync", "path": "deploy@web.example:/srv/www", "rsh": "no-such-ssh"},
+            "`no-such-ssh` is not installed",
+        ),
+        (
+            {"type": "git", "repository": str(tmp_path / "no-repo")},
+            f"reaching {tmp_path / 'no-repo'}",
+        ),
+    ]:
+        with pytest.raises(PublishError, match=re.escape(reason)):
+            run(project, config(web=web), dry_run=True)
+        assert not (project / "output-production").exists()
 
 
 def test_refuses_an_empty_output(tmp_path):

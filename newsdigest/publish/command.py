@@ -177,6 +177,11 @@ def build_production(
     return Built(report, articles, local_size(Path(output)))
 
 
+def production_folder(output: Path) -> Path:
+    """Where publish builds the production site: beside the preview, never over it."""
+    return output.parent / f"{output.name}-production"
+
+
 def describe(built: Built, changes: Changes, now: dt.datetime | None = None) -> str:
     """The deploy's message: when, how many articles, how many of them new or updated online."""
     now = now or dt.datetime.now(dt.UTC)
@@ -200,10 +205,16 @@ def publish(
     config: PublishConfig | None = None,
     say: Callable[[str], None] = print,
 ) -> None:
-    """Build, check, deploy. Raises PublishError, with nothing deployed, when anything is wrong."""
+    """Check the target, build, check the site, deploy. Raises PublishError, with nothing
+    deployed, when anything is wrong.
+
+    The production site is built into its own folder beside `output` (`output-production/`):
+    the preview in `output/` is never replaced, dry run or not."""
     config = config or load_config()
     target = config.target(target_name)
-    output = Path(output)
+    target.prerequisites()  # tools, and a destination that answers and can be written
+    say(f"target: {target.name} is ready")
+    output = production_folder(Path(output))
     built = build_production(seeds, content, output, config, strict=strict)
     say(built.report.summary())
     say(f"build: {len(built.articles)} articles, {built.size} in {output}/ for {config.site_url}")

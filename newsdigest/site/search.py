@@ -75,6 +75,7 @@ def write_bundle(pelican) -> None:
         str(settings.get("DEFAULT_LANG") or "en"),
         article_pages(settings.get("ARTICLE_SAVE_AS", "{slug}.html")),
         settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"]),
+        Path(settings["CACHE_PATH"]) / "search-pages" if settings.get("CACHE_PATH") else None,
     )
 
 
@@ -84,17 +85,21 @@ def article_pages(save_as: str) -> str:
 
 
 def index_site(
-    output: Path, language: str, pages: str = "**/*.html", name: str = DEFAULTS["SEARCH_BUNDLE_DIR"]
+    output: Path,
+    language: str,
+    pages: str = "**/*.html",
+    name: str = DEFAULTS["SEARCH_BUNDLE_DIR"],
+    stamp_path: Path | None = None,
 ) -> None:
     """Index the pages of a written site with Pagefind into `output/<name>/`.
 
-    Skipped when the pages it would read are the ones it read last time (a digest of their
-    names and bytes), so a build that only touched term or edition pages costs nothing here."""
+    With a `stamp_path`, skipped when the pages it would read are the ones it read last time
+    (a digest of their names and bytes, kept there), so a build that only touched term or
+    edition pages costs nothing here."""
     bundle, fresh = output / name, output / f".{name}-new"
     shutil.rmtree(fresh, ignore_errors=True)  # from a build that was killed
-    stamp_path = output / ".newsdigest-search"
-    stamp = _pages_stamp(output, pages, language)
-    if (bundle / "pagefind-entry.json").exists() and _read_stamp(stamp_path) == stamp:
+    stamp = _pages_stamp(output, pages, language) if stamp_path else None
+    if stamp and (bundle / "pagefind-entry.json").exists() and _read_stamp(stamp_path) == stamp:
         return
     command = [
         sys.executable,
@@ -123,7 +128,8 @@ def index_site(
     stable_filters(fresh)
     _sync(fresh, bundle)
     shutil.rmtree(fresh, ignore_errors=True)
-    atomic_write(stamp_path, stamp)
+    if stamp_path:  # beside Pelican's cache: the output holds only the site
+        atomic_write(stamp_path, stamp)
 
 
 def _pages_stamp(output: Path, pages: str, language: str) -> str:

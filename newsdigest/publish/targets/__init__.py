@@ -6,6 +6,7 @@ make_target picks one by the `type` of its table in publish.toml.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,6 +62,14 @@ def relative_files(folder: Path) -> list[str]:
     return [p.relative_to(folder).as_posix() for p in Path(folder).rglob("*") if p.is_file()]
 
 
+def need_tool(name: str, package: str, target: str) -> None:
+    """Raise PublishError unless the command `name` is installed."""
+    if shutil.which(name) is None:
+        raise PublishError(
+            f"target {target}: `{name}` is not installed (apt-get install {package})"
+        )
+
+
 def run_command(args: list[str], what: str, **kwargs) -> subprocess.CompletedProcess:
     """Run a command; a failure becomes a PublishError that quotes the command's own words."""
     try:
@@ -79,6 +88,10 @@ class Target(Protocol):
     """What publish and rollback need of a place the site goes."""
 
     name: str
+
+    def prerequisites(self) -> None:
+        """Raise PublishError unless a deploy could run: tools installed, the destination
+        reachable and writable (checked without changing it)."""
 
     def published_size(self) -> SiteSize | None:
         """How big the site online is; None when nothing is published yet."""

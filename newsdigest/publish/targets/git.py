@@ -10,7 +10,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdigest.publish.targets import Changes, Describe, PublishError, SiteSize, run_command
+from newsdigest.publish.targets import (
+    Changes,
+    Describe,
+    PublishError,
+    SiteSize,
+    need_tool,
+    run_command,
+)
 
 
 @dataclass
@@ -31,6 +38,10 @@ class GitTarget:
         # A path on this machine is taken from where the command runs, not from the work clone.
         if "://" not in self.repository and not re.match(r"^[^/]+:", self.repository):
             self.repository = os.path.abspath(os.path.expanduser(self.repository))
+
+    def prerequisites(self) -> None:
+        need_tool("git", "git", self.name)
+        run_command(["git", "ls-remote", "--heads", self.repository], f"reaching {self.repository}")
 
     def _git(self, repo: Path, *args: str, what: str) -> str:
         return run_command(["git", *args], what, cwd=repo).stdout.strip()

@@ -13,6 +13,7 @@ from newsdigest.publish.targets import (
     Describe,
     PublishError,
     SiteSize,
+    need_tool,
     relative_files,
     run_command,
 )
@@ -105,6 +106,17 @@ class RsyncTarget:
             return self._address(f"releases/{current}") if current else None
         return self._address()
 
+    def prerequisites(self) -> None:
+        need_tool("rsync", "rsync", self.name)
+        if self.host:
+            need_tool(shlex.split(self.rsh)[0], "openssh-client", self.name)
+        # The folder, or the nearest folder above it that exists, must be writable.
+        script = (
+            f'd={shlex.quote(self.folder)}; while [ ! -e "$d" ]; do d=$(dirname "$d"); done; '
+            'test -d "$d" -a -w "$d" || { echo "$d is not a writable folder" >&2; exit 1; }'
+        )
+        self._shell(script, "checking the destination")
+
     def published_size(self) -> SiteSize | None:
         live = self._live()
         if live is None:
@@ -141,9 +153,13 @@ class RsyncTarget:
         )
         link = [f"--link-dest=../{current}"] if current else []
         partial = f"{INCOMPLETE}{name}"
-        self._rsync(
-            *RSYNC_COPY, *link, f"{output}/", self._address(f"releases/{partial}"), what="rsync"
-        )
+        try:
+            self._rsync(
+                *RSYNC_COPY, *link, f"{output}/", self._address(f"releases/{partial}"), what="rsync"
+            )
+        except PublishError:  # nothing half made stays behind
+            self._shell(f"cd {folder} && rm -rf -- {partial}", "removing the failed copy")
+            raise
         self._shell(f"cd {folder} && mv -T -- {partial} {name}", "completing the release")
         self._activate(name)
         pruned = self._prune([*releases, name], name)

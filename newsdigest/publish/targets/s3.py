@@ -100,6 +100,11 @@ class S3Target:
         remote = {key: etag for key, (etag, _) in self._remote(client).items()}
         return plan_sync(local, remote)
 
+    def prerequisites(self) -> None:
+        """boto3 installed and the bucket reachable with these credentials."""
+        client = self._client()
+        self._call(lambda: client.head_bucket(Bucket=self.bucket), f"reaching bucket {self.bucket}")
+
     def published_size(self) -> SiteSize | None:
         objects = self._call(lambda: self._remote(self._client()), "listing the bucket")
         if not objects:

@@ -73,6 +73,8 @@ HOME_MAX_DAYS = 3
 # No page grows with a day's size: at most this many articles per topic on the home page and
 # on an edition's page, then a link to the rest.
 EDITION_SECTION_LIMIT = 8
+# headlines per day on a month's archive page, then a link to the day's edition
+MONTH_DAY_HEADLINES = 10
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 

@@ -589,3 +589,45 @@ def test_a_slug_that_starts_like_a_date_is_an_article_like_any_other(tmp_path):
     build_site(content, output)
     assert (output / "2026" / "03" / slug / "index.html").is_file()
     assert "City Budget" in (output / "feeds" / "all.atom.xml").read_text()
+
+
+def test_no_page_grows_with_a_day_of_thousands_of_articles(tmp_path):
+    """A bulk import of undated scrapes: every article on one day, in a handful of topics.
+    The home page, the day's edition and every other page stay bounded: a few articles per
+    topic with a link to the rest, never the whole day."""
+    content = tmp_path / "content"
+    topics = ["diplomacy", "elections", "central banks", "famine", "astronomy"]
+    body = "A paragraph of the story, long enough to be a summary of some size. " * 12
+    for number in range(1500):
+        write_article(
+            content,
+            f"import-{number:04d}",
+            body=body,
+            title=f"Imported story number {number} about the day's events",
+            date=f"2026-04-01T{number // 120:02d}:{number % 60:02d}:00+00:00",
+            summary=body[:280],
+            topics=[topics[number % len(topics)]],
+            actors=[f"Person {number % 40}"],
+        )
+    output = tmp_path / "output"
+    build_site(content, output)
+    sizes = {p.relative_to(output).as_posix(): p.stat().st_size for p in output.rglob("*.html")}
+    biggest = max(sizes, key=sizes.get)
+    assert sizes[biggest] < 300 * 1024, (biggest, sizes[biggest])
+    home = html.fromstring((output / "index.html").read_bytes())
+    cards = home.xpath("//main//article[contains(@class,'card')]")
+    assert 0 < len(cards) <= 60
+    edition = next((output / "editions").rglob("01/index.html"))
+    edition_page = html.fromstring(edition.read_bytes())
+    assert len(edition_page.xpath("//main//article[contains(@class,'card')]")) <= 60
+    more = [
+        a.get("href")
+        for a in edition_page.xpath("//main//a")
+        if "more" in text(a).lower() or "all " in text(a).lower()
+    ]
+    assert more, "the edition links to the rest of each topic"
+    feed = (output / "feeds" / "all.atom.xml").stat().st_size
+    assert feed < 300 * 1024
+    month = html.fromstring((output / "editions" / "2026" / "04" / "index.html").read_bytes())
+    assert len(month.xpath("//main//ul[@class='headlines']/li")) == 10  # of the one day
+    assert month.xpath("//main//p[@class='more']/a[contains(., 'All 1500 articles')]")

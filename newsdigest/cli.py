@@ -43,6 +43,7 @@ def run_ingest(
     links_inside: bool = False,
 ):
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    logging.getLogger("newsdigest.ingest.run").setLevel(logging.INFO)  # kept editor changes
     if rules_only:  # the recogniser's setting, for this run and the workers it forks
         from newsdigest.ingest.tag import recogniser
 

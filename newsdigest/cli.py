@@ -20,6 +20,14 @@ def _fail(message: str, code: int = 1) -> None:
     raise SystemExit(code)
 
 
+def _summary(report, strict: bool, what: str):
+    """The run's summary line; with --strict, exit 2 when anything failed."""
+    print(report.summary())
+    if strict and report.failed:
+        _fail(f"{len(report.failed)} {what} failed and --strict is set", 2)
+    return report
+
+
 @contextlib.contextmanager
 def _storage_errors():
     """A full disk (or quota, or a read-only folder) is one line and exit 1, not a traceback;
@@ -53,10 +61,7 @@ def run_ingest(
             report = ingest(seeds, content, force=force, links_inside=links_inside)
     except (LockedError, FileNotFoundError, RuntimeError) as error:
         _fail(str(error))
-    print(report.summary())
-    if strict and report.failed:
-        _fail(f"{len(report.failed)} seed(s) failed and --strict is set", 2)
-    return report
+    return _summary(report, strict, "seed(s)")
 
 
 def run_build(
@@ -111,10 +116,7 @@ def run_fetch(sources: Path, seeds: Path, *, strict: bool = False):
             report = fetch(sources, seeds)
     except (SourcesError, LockedError, ValueError) as error:
         _fail(str(error))
-    print(report.summary())
-    if strict and report.failed:
-        _fail(f"{len(report.failed)} source(s) or page(s) failed and --strict is set", 2)
-    return report
+    return _summary(report, strict, "source(s) or page(s)")
 
 
 def _production_settings() -> dict:

@@ -646,3 +646,16 @@ def test_every_page_passes_the_nu_html_checker(demo_site):
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+
+
+def test_the_search_index_is_left_alone_when_no_article_page_changed(tmp_path, caplog):
+    content, output = tmp_path / "content", tmp_path / "output"
+    many_articles(content, 6)
+    build_site(content, output)
+    bundle = {p: p.stat().st_mtime_ns for p in (output / "pagefind").rglob("*") if p.is_file()}
+    caplog.clear()
+    build_site(content, output, force=True)  # every page rendered again, to the same bytes
+    assert {
+        p: p.stat().st_mtime_ns for p in (output / "pagefind").rglob("*") if p.is_file()
+    } == bundle
+    assert "discarding" not in caplog.text  # nothing of ours is taken for a torn Pelican cache

@@ -75,7 +75,8 @@ def write_bundle(pelican) -> None:
         str(settings.get("DEFAULT_LANG") or "en"),
         article_pages(settings.get("ARTICLE_SAVE_AS", "{slug}.html")),
         settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"]),
-        Path(settings["CACHE_PATH"]) / "search-pages" if settings.get("CACHE_PATH") else None,
+        # In a folder of its own: the cache folder's files are Pelican's pickles, checked as such.
+        Path(settings["CACHE_PATH"]) / "search" / "pages" if settings.get("CACHE_PATH") else None,
     )
 
 

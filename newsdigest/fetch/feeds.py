@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -76,11 +75,6 @@ def discover_feed(page: bytes, url: str) -> str | None:
         if "alternate" in rel and (link.get("type") or "").lower() in FEED_TYPES:
             return link.get("href")
     return None
-
-
-def content_key(text: str) -> str:
-    """A short, stable name for an entry or a URL."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def _http_link(raw) -> str | None:

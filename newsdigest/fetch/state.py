@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import re
 import threading
@@ -21,7 +22,6 @@ from urllib.parse import urlsplit, urlunsplit
 from courlan import normalize_url
 
 from newsdigest.atomic import atomic_write
-from newsdigest.fetch.feeds import content_key
 
 STATE_FILE = ".fetch-state.json"
 FORGET_AFTER_DAYS = 180
@@ -117,8 +117,8 @@ class FetchState:
 
 
 def seed_key(key: str) -> str:
-    """The part of a seed's name that says which URL it holds."""
-    return content_key(key)
+    """The part of a seed's name that says which URL it holds: short and stable."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
 def _keys_in_seed_names(seeds_dir: Path) -> set[str]:

@@ -15,6 +15,8 @@ from pathlib import Path
 import pycountry
 import yaml
 
+from newsdigest import iptc
+
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 # What the fingerprint covers; rejected.yaml lists the names editors never want as actors.
 VOCAB_FILES = ("topics.yaml", "actors.yaml", "states.yaml", "rejected.yaml")
@@ -87,7 +89,11 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
     digest.update(f"pycountry={_pycountry_version()}".encode())
 
     topics_doc = _parse(vocab_dir / "topics.yaml", raw["topics.yaml"]) or {}
-    topics = [_topic(entry, vocab_dir / "topics.yaml") for entry in topics_doc.get("topics") or []]
+    tree = topics_doc.get("iptc_tree") or {}
+    if tree.get("file"):
+        digest.update(b"tree\0" + _read_bytes(vocab_dir / str(tree["file"])) + b"\0")
+    entries = _topic_entries(topics_doc, vocab_dir)
+    topics = [_topic(entry, vocab_dir / "topics.yaml") for entry in entries]
     scoring = {"min_score": 6.0, "min_terms": 2, "relative": 0.35, "max_topics": 4}
     scoring.update(topics_doc.get("scoring") or {})
 
@@ -108,6 +114,20 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
                 term = term[:-1]
                 wildcard_terms.add(term)
             term_topics.setdefault(term, []).append((topic, float(weight)))
+    # A phrase an editor wrote out takes its matches from a wildcard it starts with
+    # ("striker" is not "strike*"); one read from the IPTC tree shares them ("teachers" is
+    # still "teacher*").
+    written = {
+        " ".join(str(term).lower().split()).rstrip("*")
+        for entry in topics_doc.get("topics") or []
+        if isinstance(entry, dict)
+        for term in entry.get("terms") or {}
+    }
+    for term in sorted(set(term_topics) - written - wildcard_terms):
+        for cut in range(len(term) - 1, 0, -1):
+            if term[:cut] in wildcard_terms:
+                term_topics[term].extend(term_topics[term[:cut]])
+                break
     return Vocabulary(
         topics=topics,
         actors=actors,
@@ -173,7 +193,7 @@ def _vocabulary_entries(vocabulary: str, vocab_dir: Path) -> dict[str, dict]:
     if vocabulary == "topics":
         path = vocab_dir / "topics.yaml"
         doc = _parse(path, _read_bytes(path)) or {}
-        topics = [_topic(entry, path) for entry in doc.get("topics") or []]
+        topics = [_topic(entry, path) for entry in _topic_entries(doc, vocab_dir, evidence=False)]
         found = {topic.name: _fields(topic) for topic in topics}
         found.update({topic.slug: _fields(topic) for topic in topics})
         return found
@@ -295,7 +315,10 @@ def person_surname(name: str) -> str | None:
 def _states(overrides: dict) -> list[Actor]:
     """One state actor per pycountry country, with the editors' names and demonyms applied."""
     states = []
+    territories = set(overrides.get("territories") or ())
     for country in pycountry.countries:
+        if country.alpha_2 in territories:
+            continue  # a dependency or a part of a state: a place
         extra = overrides.get(country.alpha_2) or {}
         common = getattr(country, "common_name", None)
         name = extra.get("name") or common or country.name
@@ -315,6 +338,33 @@ def _states(overrides: dict) -> list[Actor]:
             )
         )
     return states
+
+
+def _topic_entries(doc: dict, vocab_dir: Path, evidence: bool = True) -> list:
+    """The topics topics.yaml lists, then the other topics of the IPTC tree it names, down to
+    its `levels` (`newsdigest.iptc`); with `evidence`, every topic also gets the evidence its
+    IPTC entry gives, under the editors' own terms."""
+    entries = list(doc.get("topics") or [])
+    settings = doc.get("iptc_tree") or {}
+    if not settings.get("file"):
+        return entries
+    path = vocab_dir / str(settings["file"])
+    try:
+        tree = iptc.read_tree(path)
+    except (OSError, ValueError) as error:
+        raise VocabularyError(f"{path}: cannot read the IPTC tree: {error}") from error
+    by_code = {entry["code"]: entry for entry in tree}
+    spread = iptc.definition_spread(tree) if evidence else None
+    known = {}
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("iptc") in by_code:
+            if evidence:
+                terms = iptc.evidence(by_code[entry["iptc"]], spread)
+                terms.update({str(k).lower(): v for k, v in (entry.get("terms") or {}).items()})
+                entry = {**entry, "terms": terms}
+            known[entry["iptc"]] = entry
+    listed = [known.get(e.get("iptc"), e) if isinstance(e, dict) else e for e in entries]
+    return listed + iptc.tree_topics(tree, known, int(settings.get("levels", 4)), spread)
 
 
 def _topic(entry: dict, path: Path) -> Topic:

@@ -79,7 +79,7 @@ __all__ = [
 ]
 
 # Bump when a change to the rules changes what articles are tagged with.
-RULES_VERSION = 6
+RULES_VERSION = 7
 
 
 class Tagger:

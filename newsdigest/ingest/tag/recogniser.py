@@ -131,6 +131,10 @@ _CAMEL_START = re.compile(r"[a-z][A-Z]")
 _GLUED = re.compile(r"[a-z]([A-Z][a-z]+)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
+_AND = re.compile(r" and (?=[A-Z])")
+_HELD = re.compile(r"['’]s +(?=[A-Z])")
+# "Group D", "Plan B", "Path C.": a series' letter, not a name
+_LETTER_END = re.compile(r"\s[A-Z]\.?$")
 
 
 def model_name() -> str:
@@ -203,9 +207,10 @@ def proposed_mentions(
     taken_names = {m.actor for m in mentions if m.kind == "organisation"}
     taken_names |= {label_text for _, _, label_text in _org_names(text, found)}
     surnames = {m.actor.split()[-1] for m in mentions if m.kind == "person" and " " in m.actor}
+    owners = taken_names | set(vocab.forms)
     added: list[Mention] = []
-    for start, end, label in found:
-        start, end = _trimmed(text, start, end)
+    for start, end, label in _separated(text, found, owners):
+        start, end = _trimmed(text, start, end, owners)
         if end <= start or any(s < end and start < e for s, e in taken):
             continue  # the vocabulary or the rules have judged this name already
         name = " ".join(text[start:end].split())
@@ -226,6 +231,10 @@ def proposed_mentions(
         kind = KINDS[label]
         if _product_of(name, taken_names):
             continue  # "Apple TV", "Nintendo Switch": a product of an actor the article names
+        if kind == "organisation" and _LETTER_END.search(name):
+            continue  # "Group D", "Plan B": one of a series
+        if kind == "organisation" and _counted(text, name):
+            continue  # "two MacBooks", "the iPhones": things are counted, organisations are not
         if _lone_acronym(article, name):
             continue
         if gazetteer.is_place(name):
@@ -286,11 +295,37 @@ def _is_own(key: str, own: frozenset[str]) -> bool:
     )
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """Without "the" before an organisation's name and "'s" after any name."""
+def _separated(text: str, found: list[tuple[int, int, str]], owners: set[str]):
+    """The entities, with two organisations the recogniser ran together ("SpaceX and Tyvak
+    Nano-Satellite Systems") taken apart when the first is a name the article or the
+    vocabulary knows on its own."""
+    for start, end, label in found:
+        joined = _AND.search(text, start, end)
+        if label == "ORG" and joined and " ".join(text[start : joined.start()].split()) in owners:
+            yield start, joined.start(), label
+            yield joined.end(), end, label
+        else:
+            yield start, end, label
+
+
+def _counted(text: str, name: str) -> bool:
+    """Whether the text also writes `name` in the plural ("MacBook", "MacBooks") or the name
+    is a plural of another it writes: a product, counted as things are."""
+    if " " in name or not name[-1:].islower():
+        return False
+    other = name[:-1] if name.endswith("s") else name + "s"
+    return re.search(rf"(?<![\w-]){re.escape(other)}(?![\w-])", text) is not None
+
+
+def _trimmed(text: str, start: int, end: int, owners: set[str] = frozenset()) -> tuple[int, int]:
+    """Without "the" before an organisation's name and "'s" after any name; without the owner
+    before a name that an organisation holds ("NASA's Goddard Space Flight Center")."""
     match = _LEADING_THE.match(text[start:end])
     if match:
         start += match.end()
+    held = _HELD.search(text, start, end)
+    if held and held.end() < end and text[start : held.start()] in owners:
+        start = held.end()
     possessive = _POSSESSIVE.search(text[start:end])
     if possessive:
         end = start + possessive.start()

@@ -129,7 +129,9 @@ def _plain(markdown: str) -> str:
     text = _MARKDOWN_LINE_START.sub("", text)
     if "*" in text or "_" in text or "`" in text:
         text = _MARKDOWN_EMPHASIS.sub("", text)
-    return _MARKDOWN_ESCAPE.sub(r"\1", text) if "\\" in text else text
+    text = _MARKDOWN_ESCAPE.sub(r"\1", text) if "\\" in text else text
+    # "Choreographer_Jeong Hye Jin": an underscore joins no words of prose
+    return text.replace("_", " ") if "_" in text else text
 
 
 def _attributed_quote(block: re.Match) -> str:

@@ -63,11 +63,26 @@ def _narrowest(vocab: Vocabulary, topics: dict[str, Topic], name: str, scores) -
     hierarchical classifiers decide)."""
     needed = vocab.scoring["min_score"] * vocab.scoring.get("narrower", 0.5)
     while True:
-        slug = topics[name].slug
-        below = [n for n in scores if topics[n].parent == slug and scores[n] >= needed]
+        below = [
+            n
+            for n in scores
+            if scores[n] >= needed and _nearest_below(topics, n, name, scores, needed)
+        ]
         if not below:
             return name
         name = min(below, key=lambda n: (-scores[n], n))
+
+
+def _nearest_below(topics: dict[str, Topic], name: str, above: str, scores, needed: float) -> bool:
+    """Whether topic `name` is under `above` with no topic between them that has evidence of
+    its own: groupings without evidence (`sport disciplines`) are passed through."""
+    target = topics[above].slug
+    for slug in _ancestors(topics, topics[name]):
+        if slug == target:
+            return True
+        if scores.get(topics[slug].name, 0.0) >= needed:
+            return False
+    return False
 
 
 def _fallback(vocab: Vocabulary, topics: dict[str, Topic], scores: dict[str, float]) -> list[str]:

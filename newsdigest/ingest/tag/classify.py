@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from newsdigest.ingest.tag import gazetteer
 from newsdigest.ingest.tag.lexicon import (
     distinctive,
     is_person_name,
@@ -315,8 +316,22 @@ def _person_by_context(
         or speech_next_to(text, start, end)
         or who_after(text, end)
         or surname_recurs(article, tokens[-1], start, end)
+        or _given_name_and_surname(tokens, name)
     ):
         if role:
             article.roles.setdefault(name, role)
         return [Mention(start, end, name, "person", 1.0)]
     return []
+
+
+def _given_name_and_surname(tokens: list[str], name: str) -> bool:
+    """ "Zach Parise", "Tuukka Rask": a given name that is no English word, then a surname that
+    is no English word either and no place: a person, as a recogniser that missed the name
+    would have said."""
+    return (
+        len(tokens) == 2
+        and gazetteer.is_first_name(tokens[0])
+        and not any(gazetteer.is_common_word(t) for t in tokens)
+        and not gazetteer.is_place(name)
+        and not gazetteer.is_place(tokens[1])
+    )

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
+from newsdigest.ingest.tag import gazetteer
 from newsdigest.ingest.tag.model import Mention
 from newsdigest.ingest.tag.text import (
     UPPER,
     Text,
+    alone,
     at_sentence_start,
     is_capitalised,
     word_after,
@@ -17,6 +19,8 @@ from newsdigest.ingest.tag.text import (
 from newsdigest.ingest.tag.words import NOT_NAME, OF_GOVERNMENT, PLACE_PREPOSITIONS, TITLE_HEADS
 from newsdigest.vocab import Actor, Vocabulary, word_matches
 
+# Words that end a place's name rather than start a club's nickname
+_PLACE_ENDS = {"Bay", "City", "State", "County", "Valley", "Coast"}
 DEMONYM_WEIGHT = 0.5  # a demonym is half a named mention (see vocab/README.md)
 
 _NAME_PREFIX_BEFORE = re.compile(r"\s*(?:bin|ibn|al|de|van|von|da)\s")
@@ -40,7 +44,62 @@ def known_mentions(vocab: Vocabulary, article: Text) -> list[Mention]:
             if form.mode in ("name", "alias"):
                 seen_full.add(actor.name)
             break
-    return mentions
+    return mentions + _nickname_mentions(vocab, article, mentions)
+
+
+def _nickname_mentions(vocab: Vocabulary, article: Text, mentions: list[Mention]) -> list[Mention]:
+    """ "Wild 4, Sabres 1": clubs by the nickname after their place ("Minnesota Wild"), once
+    the article names a club or league of the same sport in full; the sport tells which of
+    the Jets (Winnipeg's or New York's) it is."""
+    sports = {
+        topic for m in mentions if m.actor in vocab.actors for topic in vocab.actors[m.actor].topics
+    }
+    if not sports:
+        return []
+    text = article.text
+    taken = [(m.start, m.end) for m in mentions]
+    found = []
+    for nickname, actors in _nicknames(vocab).items():
+        meant = [a for a in actors if sports & set(vocab.actors[a].topics)]
+        if len(meant) != 1 or nickname not in text:
+            continue
+        for at in alone(text, nickname):
+            end = at + len(nickname)
+            if any(s < end and at < e for s, e in taken) or is_capitalised(word_after(text, end)):
+                continue  # "Magic Johnson" is not the Orlando Magic
+            before = word_before(text, at)
+            if (
+                is_capitalised(before)
+                and before not in NOT_NAME
+                and not at_sentence_start(text, at)
+            ):
+                continue
+            found.append(Mention(at, end, meant[0], "organisation", 1.0))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _nicknames(vocab: Vocabulary) -> dict[str, list[str]]:
+    """Each club's name without the place it starts with, for clubs (organisations with
+    topics) named place first; nicknames that are some other actor's name are left out."""
+    cached = vocab.__dict__.get("nicknames")
+    if cached is not None:
+        return cached
+    found: dict[str, list[str]] = {}
+    for actor in vocab.actors.values():
+        words = actor.name.split()
+        if actor.kind != "organisation" or not actor.topics or len(words) < 2:
+            continue
+        for cut in range(len(words) - 1, 0, -1):
+            if gazetteer.is_place(" ".join(words[:cut])):
+                rest = words[cut:]
+                if len(rest) > 1 and rest[0] in _PLACE_ENDS:
+                    rest = rest[1:]  # "Tampa Bay Lightning", "Golden State Warriors"
+                nickname = " ".join(rest)
+                if nickname not in vocab.forms and nickname[0].isupper():
+                    found.setdefault(nickname, []).append(actor.name)
+                break
+    vocab.nicknames = found
+    return found
 
 
 def _form_matches(vocab: Vocabulary, text: str) -> list[tuple[int, int, str]]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 
-from newsdigest.ingest.tag import gazetteer
 from newsdigest.ingest.tag.lexicon import (
     distinctive,
     is_person_name,
@@ -33,7 +32,13 @@ from newsdigest.ingest.tag.organisations import (
     org_suffix,
     organisation_by_context,
 )
-from newsdigest.ingest.tag.people import name_like, speech_next_to, surname_recurs, who_after
+from newsdigest.ingest.tag.people import (
+    given_name_and_surname,
+    name_like,
+    speech_next_to,
+    surname_recurs,
+    who_after,
+)
 from newsdigest.ingest.tag.roles import apposition_role, is_role_word, role_before, role_text
 from newsdigest.ingest.tag.text import Text, ordinary_sentence_start, trim, words_in
 from newsdigest.ingest.tag.words import (
@@ -152,6 +157,7 @@ def _split_at_and(vocab: Vocabulary, article: Text, words: Words) -> Spans | Non
             or org_suffix(tokens[:i])
             or (len(tokens[i - 1]) > 1 and tokens[i - 1].isupper())
             or (token == "and" and " ".join(tokens[:i]) in article.runs)
+            or (token == "and" and " ".join(tokens[:i]) in vocab.forms)
             or (token == "and" and two_people(vocab, tokens[:i], tokens[i + 1 :]))
         ):
             return [(words[0][1], words[i - 1][2]), (words[i + 1][1], words[-1][2])]
@@ -173,6 +179,7 @@ def _from_first_name_word(article: Text, words: Words) -> Words:
             or words[0][0].lower() in FUNCTION_WORDS
             or (words[0][0][0].islower() and words[0][0] not in NAME_PARTICLES)
             or ordinary_sentence_start(article, words[0][0], words[0][1])
+            # "NASA's Goddard Space Flight Center": the owner is not part of the name
         )
     ):
         words = words[1:]
@@ -316,22 +323,9 @@ def _person_by_context(
         or speech_next_to(text, start, end)
         or who_after(text, end)
         or surname_recurs(article, tokens[-1], start, end)
-        or _given_name_and_surname(tokens, name)
+        or given_name_and_surname(tokens)
     ):
         if role:
             article.roles.setdefault(name, role)
         return [Mention(start, end, name, "person", 1.0)]
     return []
-
-
-def _given_name_and_surname(tokens: list[str], name: str) -> bool:
-    """ "Zach Parise", "Tuukka Rask": a given name that is no English word, then a surname that
-    is no English word either and no place: a person, as a recogniser that missed the name
-    would have said."""
-    return (
-        len(tokens) == 2
-        and gazetteer.is_first_name(tokens[0])
-        and not any(gazetteer.is_common_word(t) for t in tokens)
-        and not gazetteer.is_place(name)
-        and not gazetteer.is_place(tokens[1])
-    )

@@ -34,6 +34,7 @@ def known_mentions(vocab: Vocabulary, article: Text) -> list[Mention]:
     text = article.text
     mentions: list[Mention] = []
     seen_full: set[str] = set()
+    capitals: dict[int, str] = {}  # id of a capital's mention -> the capital
     for start, end, form_text in _form_matches(vocab, text):
         for form in vocab.forms[form_text]:
             actor = vocab.actors[form.actor]
@@ -41,10 +42,16 @@ def known_mentions(vocab: Vocabulary, article: Text) -> list[Mention]:
                 continue
             weight = DEMONYM_WEIGHT if form.mode == "demonym" else 1.0
             mentions.append(Mention(start, end, actor.name, actor.kind, weight, actor.pronoun))
+            if form.mode == "capital":
+                capitals[id(mentions[-1])] = form_text
             if form.mode in ("name", "alias"):
                 seen_full.add(actor.name)
             break
-    return mentions + _nickname_mentions(vocab, article, mentions)
+    mentions += _nickname_mentions(vocab, article, mentions)
+    # "Ottawa held on to beat Detroit": where the article names an organisation of a capital
+    # ("Ottawa Senators"), the capital is that organisation's city, not the state.
+    cities = {m.actor.split()[0] for m in mentions if m.kind == "organisation"}
+    return [m for m in mentions if id(m) not in capitals or capitals[id(m)] not in cities]
 
 
 def _nickname_mentions(vocab: Vocabulary, article: Text, mentions: list[Mention]) -> list[Mention]:

@@ -20,8 +20,8 @@ from newsdigest.ingest.tag.text import UPPER, Text, in_word, trim, words_in
 from newsdigest.ingest.tag.words import CONNECTORS, NAME_PARTICLES, NOT_NAME
 from newsdigest.vocab import Vocabulary
 
-# A capitalised word (Lee-Anne, O'Brien, McDonald, Zelenskyy), an initial (J.) or an acronym.
-_NAME_WORD = rf"(?:{UPPER}[a-z]{{0,2}}\.(?=\s)|{UPPER}[\w’'-]*)"
+# A capitalised word (Lee-Anne, O'Brien, McDonald, Zelenskyy), initials (J., J.J.) or an acronym.
+_NAME_WORD = rf"(?:{UPPER}[a-z]{{0,2}}\.(?:{UPPER}\.)*(?=\s)|{UPPER}[\w’'-]*)"
 _PARTICLE = "(?:" + "|".join(sorted(NAME_PARTICLES, key=len, reverse=True)) + ")"
 # Runs of capitalised words, allowing name particles and "of/for/and" inside organisation names.
 _SEQUENCE = re.compile(  # "al-" and "el-" before the first word: see _sequences
@@ -153,6 +153,8 @@ def _longer_organisation(
     start, end = words[0][1], words[-1][2]
     if inside[-1].end >= end or inside[0].start < start:
         return None
+    if any(re.match(r"['’]s\s| and\s", text[m.end : m.end + 5]) for m in inside):
+        return None  # "NASA's Commercial ... Services", "SpaceX and Tyvak ... Systems": two names
     outside = [w for w, s, e in words if not any(m.start <= s < m.end for m in inside)]
     outside = [w for w in outside if w.lower() not in CONNECTORS]
     if not outside:

@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 from newsdigest.ingest.tag import gazetteer
 from newsdigest.ingest.tag.model import Mention
-from newsdigest.ingest.tag.people import speech_next_to, surname_recurs
+from newsdigest.ingest.tag.organisations import org_suffix, organisation_by_context
+from newsdigest.ingest.tag.people import given_name_and_surname, speech_next_to, surname_recurs
 from newsdigest.ingest.tag.roles import apposition_role, role_before
 from newsdigest.ingest.tag.text import Text, alone, is_capitalised, word_after
 from newsdigest.ingest.tag.words import NOT_NAME, TITLE_HEADS
@@ -128,6 +129,18 @@ _CONNECTOR_END = re.compile(r"\s(?:and|of|the|for|&)$", re.IGNORECASE)
 # "SAN FRANCISCO (AP) —": the agency that filed a wire story.
 _WIRE_DATELINE = re.compile(r"[A-Z][A-Z .,'’-]{2,60}\(([A-Za-z][\w .]{0,30})\)\s*[—–-]")
 _CAMEL_START = re.compile(r"[a-z][A-Z]")
+# Words that, a few words from a name, say what organisations do or have ("its shares",
+# "the company's chief executive", "headquartered in", "signed a contract with").
+_ORGANISATION_CUES = re.compile(
+    r"\b(?:ceo|chief executive|founder|co-founder|founded|subsidiar(?:y|ies)|shares|stock|"
+    r"headquarter\w*|based in|acquired|acquisition|acquire|merger|partnership|partnered|"
+    r"employees|employs|spokes(?:man|woman|person)|customers|clients|launched|announced|"
+    r"announces|unveiled|filed|sued|executives?|chairman|owner|owned|owns|investors?|revenue|"
+    r"profit|sales|signed|hired|contract|startup|start-up|brand|retailer|maker|manufacturer|"
+    r"firm|company|companies|label|publisher|agency|organi[sz]ation|charity|department|band)\b",
+    re.IGNORECASE,
+)
+_BRAND = re.compile(r"^[A-Za-z][a-z]+[A-Z][a-z]")  # "VMware", "SmartAsset", "iFixit"
 _GLUED = re.compile(r"[a-z]([A-Z][a-z]+)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
@@ -229,6 +242,11 @@ def proposed_mentions(
         if name in vocab.forms or name in vocab.actors:
             continue  # a known form the rules declined here ("Jordan" the footballer)
         kind = KINDS[label]
+        known = _known_by_start(vocab, name) if kind == "organisation" else None
+        if known is not None:  # "Ford" is the Ford Motor Company
+            added.append(Mention(start, end, known, "organisation", 1.0))
+            taken.append((start, end))
+            continue
         if _product_of(name, taken_names):
             continue  # "Apple TV", "Nintendo Switch": a product of an actor the article names
         if kind == "organisation" and _LETTER_END.search(name):
@@ -241,6 +259,10 @@ def proposed_mentions(
             continue  # a city or region the recogniser took for a person or an organisation
         if " " not in name and gazetteer.is_common_word(name):
             continue  # "State", "Congress": a word, or a body named only by description
+        if kind == "organisation" and not _organisation_evidence(article, name):
+            if not given_name_and_surname(name.split()):
+                continue  # a product, a place, an event or a work the recogniser took for one
+            kind = "person"  # "Colton Sceviour scored"
         if kind == "person" and not _full_name(name):
             if not _brand_like(article, name):
                 continue  # a surname alone is resolved to the person named in full
@@ -438,6 +460,47 @@ def _brand_like(article: Text, name: str) -> bool:
     if " " in name or gazetteer.is_first_name(name):
         return False
     return sum(1 for _ in alone(article.text, name)) >= 3
+
+
+def _known_by_start(vocab: Vocabulary, name: str) -> str | None:
+    """The one known organisation whose name starts with `name` and a word more ("Ford" of
+    "Ford Motor Company"): news shortens companies' names so; with two ("Bank"), none."""
+    starts = vocab.__dict__.get("organisation_starts")
+    if starts is None:
+        starts = {}
+        for actor in vocab.actors.values():
+            if actor.kind == "organisation":
+                words = actor.name.split()
+                for cut in range(1, len(words)):
+                    starts.setdefault(" ".join(words[:cut]), set()).add(actor.name)
+        vocab.organisation_starts = starts
+    found = starts.get(name, ())
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _organisation_evidence(article: Text, name: str) -> bool:
+    """Something besides the recogniser says this is an organisation: its name ends as
+    organisations' names do ("... Institute", "... Times"), it is written as a brand
+    ("VMware", "iFixit"), or where it is named the words around it say so: "the company",
+    "an analyst at", "said", "Full Name (ACRONYM)". Products, places, events and works,
+    which the recogniser often labels as organisations, have none of these."""
+    tokens = name.split()
+    if org_suffix(tokens) or any(_BRAND.search(token) for token in tokens):
+        return True
+    text = article.text
+    places = list(alone(text, name))
+    if len(places) >= 3 and places[0] < article.title_end:
+        return True  # what the story is about: in the headline, and again and again
+    for start in places:
+        end = start + len(name)
+        if speech_next_to(text, start, end) or organisation_by_context(text, start, end, tokens):
+            return True
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end) % (len(text) + 1)
+        near = text[max(line_start, start - 60) : min(line_end, end + 60)]
+        if _ORGANISATION_CUES.search(near):
+            return True
+    return False
 
 
 def _person_evidence(article: Text, name: str, start: int, end: int) -> bool:

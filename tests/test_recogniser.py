@@ -11,7 +11,7 @@ STORY = """Kestrel Dynamics unveiled a folding electric scooter in Lyon on Tuesd
 executive Marguerite Delacroix said production would start in Kazakhstan next year.
 
 "We built it for cities that have run out of room," Delacroix said at the launch.
-Crowds cheered as Frederik Lindqvist crossed the square on one.
+Crowds cheered as Hunter Lindqvist crossed the square on one.
 Shares of Brightwater Analytics, which makes its batteries, rose 4 percent.
 
 Analysts at Harrow Street Partners expect Kestrel Dynamics to sell 40,000 units in Europe.
@@ -31,12 +31,12 @@ def rules() -> Tagger:
 def test_people_and_companies_without_role_titles_are_found(tagger, rules):
     tags = tagger.tag("Scooter maker unveils folding model", STORY)
     kinds = {c.name: c.kind for c in tags.candidates}
-    assert kinds.get("Frederik Lindqvist") == "person"  # named without any title
+    assert kinds.get("Hunter Lindqvist") == "person"  # named without any title
     assert kinds.get("Kestrel Dynamics") == "organisation"
     assert kinds.get("Marguerite Delacroix") == "person"
     assert kinds.get("Brightwater Analytics") == "organisation"
     by_rules = rules.tag("Scooter maker unveils folding model", STORY).actors
-    assert "Frederik Lindqvist" not in by_rules and "Brightwater Analytics" not in by_rules
+    assert "Hunter Lindqvist" not in by_rules and "Brightwater Analytics" not in by_rules
 
 
 def test_countries_are_states_and_cities_are_places(tagger):

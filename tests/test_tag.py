@@ -426,6 +426,7 @@ def test_joined_names_datelines_places_and_adjectives(tagger):
         "GateHouse Media",
         "People’s Liberation Army",
         "People’s Daily",
+        "Oskar Sundqvist",
         "Mike Siever",
     }, candidates
     assert candidates["Mike Siever"].role == "chairman and president of the group"

@@ -16,7 +16,13 @@ from newsdigest.ingest.tag.text import (
     word_after,
     word_before,
 )
-from newsdigest.ingest.tag.words import NOT_NAME, OF_GOVERNMENT, PLACE_PREPOSITIONS, TITLE_HEADS
+from newsdigest.ingest.tag.words import (
+    FUNCTION_WORDS,
+    NOT_NAME,
+    OF_GOVERNMENT,
+    PLACE_PREPOSITIONS,
+    TITLE_HEADS,
+)
 from newsdigest.vocab import Actor, Vocabulary, word_matches
 
 # Words that end a place's name rather than start a club's nickname
@@ -155,11 +161,18 @@ def _counts(
     single_word = " " not in form_text and "." not in form_text
     if mode == "surname" and actor.name not in seen_full and before not in TITLE_HEADS:
         return False
-    if actor.kind == "person" and single_word:
-        # "Lara Trump", "bin Salman": a different person who shares the name.
+    if (
+        actor.kind == "person"
+        and single_word
+        or actor.kind == "organisation"
+        and single_word
+        and not form_text.isupper()
+    ):
+        # "Lara Trump", "bin Salman", "Harrison Ford": a different person who shares the name.
         if (
             is_capitalised(before)
             and before not in TITLE_HEADS
+            and before.lower() not in FUNCTION_WORDS  # "A Microsoft spokesperson"
             and not at_sentence_start(text, start)
         ) and not in_title_case:
             return False

@@ -91,14 +91,16 @@ def surname_recurs(article: Text, surname: str, start: int, end: int) -> bool:
 
 
 def given_name_and_surname(tokens: list[str]) -> bool:
-    """ "Zach Parise", "Tuukka Rask": a given name, then a surname, neither of them an English
-    word nor a place: a person, whatever a recogniser made of the name."""
+    """ "Zach Parise", "Timothy Weeks": a given name that is no English word ("Will", "Grace"
+    are), then a surname that is no place: a person, whatever a recogniser made of the name."""
     from newsdigest.ingest.tag import gazetteer
 
     return (
         len(tokens) == 2
+        and tokens[1][:1].isupper()
+        and tokens[1] not in NOT_NAME
         and gazetteer.is_first_name(tokens[0])
-        and not any(gazetteer.is_common_word(t) for t in tokens)
+        and not gazetteer.is_common_word(tokens[0])
         and not gazetteer.is_place(" ".join(tokens))
         and not gazetteer.is_place(tokens[1])
     )

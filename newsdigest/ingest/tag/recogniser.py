@@ -132,7 +132,7 @@ _CAMEL_START = re.compile(r"[a-z][A-Z]")
 # Words that, a few words from a name, say what organisations do or have ("its shares",
 # "the company's chief executive", "headquartered in", "signed a contract with").
 _ORGANISATION_CUES = re.compile(
-    r"\b(?:ceo|chief executive|founder|co-founder|founded|subsidiar(?:y|ies)|shares|stock|"
+    r"\b(?:ceo|chief|director|founder|co-founder|founded|subsidiar(?:y|ies)|shares|stock|"
     r"headquarter\w*|based in|acquired|acquisition|acquire|merger|partnership|partnered|"
     r"employees|employs|spokes(?:man|woman|person)|customers|clients|launched|announced|"
     r"announces|unveiled|filed|sued|executives?|chairman|owner|owned|owns|investors?|revenue|"

@@ -222,13 +222,18 @@ def proposed_mentions(
     surnames = {m.actor.split()[-1] for m in mentions if m.kind == "person" and " " in m.actor}
     owners = taken_names | set(vocab.forms)
     added: list[Mention] = []
+    declined: set[str] = set()
     for start, end, label in _separated(text, found, owners):
         start, end = _trimmed(text, start, end, owners)
         if end <= start or any(s < end and start < e for s, e in taken):
             continue  # the vocabulary or the rules have judged this name already
         name = " ".join(text[start:end].split())
         key = _key(name)
-        if not key or _is_own(key, own) or not _plausible(article, name, start, end):
+        if not key or _is_own(key, own):
+            continue
+        if not _plausible(article, name, start, end):
+            if _NAME_CHARACTERS.fullmatch(name):
+                declined.add(name)  # a name, but no actor's: its parts are none either
             continue
         if name in surnames:
             continue  # "Lindqvist wrote": the person named in full, resolved by surname
@@ -256,11 +261,13 @@ def proposed_mentions(
         if _lone_acronym(article, name):
             continue
         if gazetteer.is_place(name):
+            declined.add(name)
             continue  # a city or region the recogniser took for a person or an organisation
         if " " not in name and gazetteer.is_common_word(name):
             continue  # "State", "Congress": a word, or a body named only by description
         if kind == "organisation" and not _organisation_evidence(article, name):
             if not given_name_and_surname(name.split()):
+                declined.add(name)
                 continue  # a product, a place, an event or a work the recogniser took for one
             kind = "person"  # "Colton Sceviour scored"
         if kind == "person" and not _full_name(name):
@@ -271,7 +278,17 @@ def proposed_mentions(
             continue
         added.append(Mention(start, end, name, kind, 1.0))
         taken.append((start, end))
-    return added
+    declined -= {m.actor for m in added} | {text[m.start : m.end] for m in added}
+    return [m for m in added if m.kind == "state" or not _part_of(m.actor, declined)]
+
+
+def _part_of(name: str, declined: set[str]) -> bool:
+    """ "Trek" of "Star Trek Beyond", "Statehouse" of "Indiana Statehouse": part of a longer
+    name judged not to be an actor means the same thing."""
+    return any(
+        len(other) > len(name) and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", other)
+        for other in declined
+    )
 
 
 def credible(vocab: Vocabulary, article: Text, mention: Mention, own: frozenset[str]) -> bool:

@@ -24,7 +24,7 @@ from newsdigest.ingest.tag import gazetteer
 from newsdigest.ingest.tag.model import Mention
 from newsdigest.ingest.tag.organisations import org_suffix, organisation_by_context
 from newsdigest.ingest.tag.people import given_name_and_surname, speech_next_to, surname_recurs
-from newsdigest.ingest.tag.roles import apposition_role, role_before
+from newsdigest.ingest.tag.roles import apposition_role, is_role_word, role_before
 from newsdigest.ingest.tag.text import Text, alone, is_capitalised, word_after
 from newsdigest.ingest.tag.words import NOT_NAME, TITLE_HEADS
 from newsdigest.vocab import Vocabulary
@@ -275,7 +275,9 @@ def proposed_mentions(
                 continue  # a surname alone is resolved to the person named in full
             kind = "organisation"
         if kind == "person" and not _person_evidence(article, name, start, end):
-            continue
+            if not _organisation_evidence(article, name):
+                continue
+            kind = "organisation"  # "Oxy Pure was launched by a start-up"
         added.append(Mention(start, end, name, kind, 1.0))
         taken.append((start, end))
     declined -= {m.actor for m in added} | {text[m.start : m.end] for m in added}
@@ -357,11 +359,14 @@ def _counted(text: str, name: str) -> bool:
 
 
 def _trimmed(text: str, start: int, end: int, owners: set[str] = frozenset()) -> tuple[int, int]:
-    """Without "the" before an organisation's name and "'s" after any name; without the owner
+    """Without "the" or an occupation before a name and "'s" after it; without the owner
     before a name that an organisation holds ("NASA's Goddard Space Flight Center")."""
     match = _LEADING_THE.match(text[start:end])
     if match:
         start += match.end()
+    first = text[start:end].split(" ", 1)
+    if len(first) == 2 and is_role_word(first[0]):
+        start += len(first[0]) + 1  # "Seismologist Naci Gorur", "Composer Kim Cheol Hwan"
     held = _HELD.search(text, start, end)
     if held and held.end() < end and text[start : held.start()] in owners:
         start = held.end()

@@ -56,7 +56,9 @@ ROLE_NOUNS = _phrases(
     farmer|worker|driver|pilot|actor|actress|singer|artist|writer|historian|scholar|
     fellow|coordinator|administrator|vice-president|vice president|treasurer|auditor|
     inspector|agent|detective|consultant|specialist|lecturer|dean|principal|planetary
-    scientist|employee|runner|athlete|sprinter|swimmer|rider|boxer|golfer|jockey|skier|councillor|councilor
+    scientist|employee|runner|athlete|sprinter|swimmer|rider|boxer|golfer|jockey|skier|councillor|councilor|
+    composer|choreographer|designer|producer|photographer|musician|dancer|conductor|
+    playwright|filmmaker|novelist|poet|painter|sculptor|architect|chef|comedian|rapper
     """
 )
 

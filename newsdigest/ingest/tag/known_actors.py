@@ -32,6 +32,10 @@ DEMONYM_WEIGHT = 0.5  # a demonym is half a named mention (see vocab/README.md)
 _NAME_PREFIX_BEFORE = re.compile(r"\s*(?:bin|ibn|al|de|van|von|da)\s")
 _JUNIOR_AFTER = re.compile(r"\s+Jr\b")
 _NOT_METONYM_AFTER = re.compile(r"-\w|,? D\.?C\b|\s+state\b")
+_PLACE_LIST_BEFORE = re.compile(
+    rf"\b(?:{'|'.join(sorted(PLACE_PREPOSITIONS))})\s+{UPPER}[\w’'.-]*"
+    rf"(?:,\s+{UPPER}[\w’'.-]*)*,?\s+(?:and|or)\s+$"
+)
 _OF_BEFORE = re.compile(rf"({UPPER}[\w’'-]*)\s+of\s+(?:the\s+)?$")
 
 
@@ -182,9 +186,21 @@ def _counts(
             return False
     if actor.kind == "state":
         if mode == "demonym":
-            return True
+            # "SIX Swiss Exchange", "Royal Swedish Academy": inside another name
+            return not (
+                is_capitalised(before)
+                and is_capitalised(after)
+                and not at_sentence_start(text, start)
+                and before not in NOT_NAME
+            )
+        if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+            place = word_before(text, start - 1)
+            if place and gazetteer.is_place(place.strip(" ,")):
+                return False  # "Baar (Switzerland)": where a place is
         if mode == "capital" and (
-            before.lower() in PLACE_PREPOSITIONS or _NOT_METONYM_AFTER.match(text, end, end + 8)
+            before.lower() in PLACE_PREPOSITIONS
+            or _NOT_METONYM_AFTER.match(text, end, end + 8)
+            or _PLACE_LIST_BEFORE.search(text, max(0, start - 80), start)  # via Moscow and Paris
         ):
             return False
         # "Gulf of Mexico", "University of Washington": part of a longer name.

@@ -46,7 +46,7 @@ _CREDIT = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # "BAAR, Switzerland (AP) —": the place a story was filed from, in capitals.
-_DATELINE_AFTER = re.compile(r"\s*(?:,|\(|[—–-])")
+_DATELINE_AFTER = re.compile(r"[ \t]*(?:,|\(|[—–-]|\n|$)")
 # The last word of a place's name: geography, not an actor.
 _PLACE_WORDS = {
     "Bay",
@@ -238,6 +238,8 @@ def proposed_mentions(
         if name in surnames:
             continue  # "Lindqvist wrote": the person named in full, resolved by surname
         if label == "GPE" or key in states:
+            if name in vocab.forms:
+                continue  # a state's name the rules declined here ("Baar (Switzerland)")
             state = states.get(key)
             if is_capitalised(word_after(text, end)):
                 continue  # part of a longer name: the "US Open", "Hong Kong Police"
@@ -396,12 +398,14 @@ def _plausible(article: Text, name: str, start: int, end: int) -> bool:
         return False  # a place; a vehicle, product or series ("Air Force One"); an event
     if _in_credit(article, start):
         return False  # bylines, photo credits, agencies credited for a picture
+    line_start = text.rfind("\n", 0, start) + 1
     if (
         name.isupper()
-        and text.rfind("\n", 0, start) == start - 1
+        and start - line_start < 40
+        and text[line_start:start].upper() == text[line_start:start]
         and _DATELINE_AFTER.match(text, end)
     ):
-        return False  # a dateline
+        return False  # a dateline: "BAAR, SWITZERLAND –"
     if article.in_headline(start) and name not in text[article.title_end :]:
         return False  # a headline fragment the body never names
     # a word the article also writes in lower case is a word, not a name ("Convoys")

@@ -260,6 +260,8 @@ def load_vocabulary(vocab_dir: Path = ROOT / "vocab") -> Vocabulary:
         import pycountry
 
         for code, entry in (yaml.safe_load(states_file.read_text()) or {}).items():
+            if entry is not None and not isinstance(entry, dict):
+                continue  # the list of territories, which are no states
             try:
                 country = pycountry.countries.get(alpha_2=code)
             except LookupError:  # a code the library does not know (Kosovo, the EU)

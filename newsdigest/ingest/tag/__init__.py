@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsdigest.ingest.tag import recogniser
+from newsdigest.ingest.tag import gazetteer, recogniser
 from newsdigest.ingest.tag.actors import (
     rank_actors,
     resolve_short_names,
@@ -89,6 +89,7 @@ class Tagger:
         self.vocabulary = vocabulary
         self.model = model or recogniser.model_name()
         self.nlp = recogniser.load(self.model)
+        gazetteer.load()  # now, so that forked workers share the reference data
         # Articles are tagged again when the vocabulary, these rules or the recogniser change.
         self.fingerprint = (
             f"{vocabulary.fingerprint}:rules-{RULES_VERSION}:{recogniser.fingerprint(self.model)}"

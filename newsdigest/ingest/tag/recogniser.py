@@ -176,7 +176,6 @@ def load(name: str):
     # embedding layer of its own (as in en_core_web_sm) does not need it: 40 % faster.
     if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
         nlp.remove_pipe("tok2vec")
-    gazetteer.load()  # now, so that forked workers share the reference data
     return nlp
 
 

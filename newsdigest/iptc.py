@@ -12,12 +12,11 @@ definitions use them. Word rarity is read from `wordfreq`'s frequencies of Engli
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
 from pathlib import Path
-
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsdigest.text import slugify
 
@@ -25,8 +24,8 @@ NAME_SAYS_IT_ZIPF = 4.3  # a single-word name rarer than this says the subject a
 NAME_TYPICAL_ZIPF = 5.0  # one rarer than this is typical of it; a commoner one only supports it
 DEFINITION_ZIPF = 4.0  # definition words commoner than this say nothing about one topic
 DEFINITION_TOPICS = 3  # nor do words that more definitions than this use
-# English function words (spaCy's list), and words every kind of definition uses
-_STOP = STOP_WORDS | {"especially", "generally", "including", "includes", "usually", "various"}
+# Words every kind of definition uses (English function words are spaCy's list)
+_GENERIC = {"especially", "generally", "including", "includes", "usually", "various"}
 _WORD = re.compile(r"[a-z][a-z\-]+[a-z]")
 
 
@@ -77,7 +76,7 @@ def evidence(entry: dict, spread: Counter) -> dict[str, float]:
     terms: dict[str, float] = {}
     phrases = _name_phrases(entry["name"])
     for phrase in phrases:
-        if len(phrase) < 3 or phrase in _STOP:
+        if len(phrase) < 3 or phrase in _stop_words():
             continue
         if " " in phrase:
             weight = 3.0
@@ -103,7 +102,16 @@ def definition_spread(tree: list[dict]) -> Counter:
 
 def _definition_words(definition: str) -> list[str]:
     words = _WORD.findall(definition.lower())
-    return [w for w in words if len(w) >= 4 and w not in _STOP]
+    return [w for w in words if len(w) >= 4 and w not in _stop_words()]
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import (
+        STOP_WORDS,
+    )  # imported when evidence is read, not by the site
+
+    return frozenset(STOP_WORDS | _GENERIC)
 
 
 def _name_phrases(name: str) -> list[str]:

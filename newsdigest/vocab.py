@@ -83,15 +83,7 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
     """Read the YAML files of `vocab_dir` (default: the repository's vocab/) and compile them."""
     vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
     raw = {name: _read_bytes(vocab_dir / name) for name in VOCAB_FILES}
-    digest = hashlib.sha256()
-    for name in VOCAB_FILES:
-        digest.update(name.encode() + b"\0" + raw[name] + b"\0")
-    digest.update(f"pycountry={_pycountry_version()}".encode())
-
     topics_doc = _parse(vocab_dir / "topics.yaml", raw["topics.yaml"]) or {}
-    tree = topics_doc.get("iptc_tree") or {}
-    if tree.get("file"):
-        digest.update(b"tree\0" + _read_bytes(vocab_dir / str(tree["file"])) + b"\0")
     entries = _topic_entries(topics_doc, vocab_dir)
     topics = [_topic(entry, vocab_dir / "topics.yaml") for entry in entries]
     scoring = {"min_score": 6.0, "min_terms": 2, "relative": 0.35, "max_topics": 4}
@@ -132,7 +124,7 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
         topics=topics,
         actors=actors,
         scoring=scoring,
-        fingerprint=digest.hexdigest(),
+        fingerprint=vocabulary_fingerprint(vocab_dir, raw),
         forms=forms,
         actor_pattern=re.compile(
             r"(?:" + trie_pattern(f for f in forms if not f[0].islower()) + r")(?![\w&])"
@@ -149,6 +141,21 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
         wildcard_terms=wildcard_terms,
         rejected=rejected_names(vocab_dir, raw["rejected.yaml"]),
     )
+
+
+def vocabulary_fingerprint(vocab_dir: Path | None = None, raw: dict | None = None) -> str:
+    """A hash of the vocabulary files (and the IPTC tree and country list they draw on), read
+    without compiling them: ingest knows from it whether articles need tagging again."""
+    vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
+    raw = raw or {name: _read_bytes(vocab_dir / name) for name in VOCAB_FILES}
+    digest = hashlib.sha256()
+    for name in VOCAB_FILES:
+        digest.update(name.encode() + b"\0" + raw[name] + b"\0")
+    digest.update(f"pycountry={_pycountry_version()}".encode())
+    tree = (_parse(vocab_dir / "topics.yaml", raw["topics.yaml"]) or {}).get("iptc_tree") or {}
+    if tree.get("file"):
+        digest.update(b"tree\0" + _read_bytes(vocab_dir / str(tree["file"])) + b"\0")
+    return digest.hexdigest()
 
 
 def rejected_names(vocab_dir: Path, data: bytes | None = None) -> frozenset[str]:

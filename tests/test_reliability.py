@@ -8,6 +8,7 @@ uninterrupted run ends.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import shutil
@@ -726,3 +727,36 @@ def test_a_damaged_ledger_is_rebuilt_from_the_articles(tmp_path, caplog):
     slugs = {name: f["slug"] for name, f in articles(content).items()}
     assert slugs == {"a.txt": "markets-rally", "b.txt": "markets-rally-2"}
     assert ingest(seeds, content).unchanged == ["a.txt", "b.txt"]
+
+
+def test_a_run_with_nothing_changed_still_notices_what_did(tmp_path):
+    """Seeds whose size and time are unchanged are not read again; anything else that ingest
+    looks at (an article deleted, a seed edited or removed, its own records lost) is seen."""
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    names = sorted(p.name for p in SEEDS.iterdir() if p.suffix == ".txt")[:4]
+    for name in names:
+        shutil.copy(SEEDS / name, seeds)
+    first = ingest(seeds, content)
+    assert len(first.ingested) == 4
+    articles = sorted(content.rglob("*.md"))
+    assert ingest(seeds, content).unchanged == names
+
+    articles[0].unlink()  # an article deleted by hand is made again
+    again = ingest(seeds, content)
+    assert len(again.ingested) == 1 and articles[0].exists()
+
+    edited = seeds / names[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA line added later.\n", "utf-8")
+    assert ingest(seeds, content).ingested == [names[1]]
+
+    (seeds / names[2]).unlink()
+    assert ingest(seeds, content).seedless == [names[2]]
+    assert ingest(seeds, content).seedless == [names[2]]  # reported on every run
+
+    stats = tmp_path / ".content-cache" / "seeds.json"
+    assert stats.exists()
+    stats.write_text("{not json", encoding="utf-8")  # lost: every seed is read again
+    report = ingest(seeds, content)
+    assert report.ingested == [] and len(report.unchanged) == 3
+    assert json.loads(stats.read_text(encoding="utf-8"))["seeds"]

@@ -168,3 +168,57 @@ def _json(value, **options) -> str:
     except UnicodeEncodeError:
         text = json.dumps(value, ensure_ascii=True, **options)
     return text
+
+
+class SeedStats:
+    """What the last run saw of the seeds: each one's size, modification time and digest,
+    and what the content folder looked like when it ended.
+
+    A seed whose size and modification time are those recorded is trusted to be unchanged,
+    as make and rsync trust them, and is not read again; when nothing at all changed, ingest
+    ends without reading the ledger. Kept beside the content folder, in
+    `.<content>-cache/seeds.json`: file times differ from machine to machine, content/ must
+    not. Losing it costs one run that reads every seed again."""
+
+    def __init__(self, content_dir: Path):
+        self.path = content_dir.parent / f".{content_dir.name}-cache" / "seeds.json"
+        self.content_dir = content_dir
+
+    def load(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) and isinstance(data.get("seeds"), dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def save(self, pipeline: str, seeds: dict[str, list], seedless: list[str]) -> None:
+        data = {
+            "pipeline": pipeline,
+            "content": self.content_state(),
+            "seeds": seeds,
+            "seedless": seedless,
+        }
+        atomic_write(self.path, _json(data, sort_keys=True, separators=(",", ":")))
+
+    def content_state(self) -> list[list]:
+        """The size and time of the files at the top of the content folder (the ledger, a
+        journal left by a killed run, the review list) and the time of every folder of
+        articles (a deleted article changes its folder's): what ingest would look at."""
+        state = []
+        try:
+            top = [e for e in os.scandir(self.content_dir) if e.is_file()]
+        except OSError:
+            top = []
+        for entry in sorted(top, key=lambda e: e.name):
+            try:
+                info = entry.stat()
+                state.append([entry.name, info.st_size, info.st_mtime_ns])
+            except OSError:
+                continue
+        for root, dirs, _ in os.walk(self.content_dir):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            try:
+                state.append([root, None, os.stat(root).st_mtime_ns])
+            except OSError:
+                continue
+        return state

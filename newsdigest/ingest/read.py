@@ -14,10 +14,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import ftfy
-from bs4.dammit import EncodingDetector
-from charset_normalizer import from_bytes
-
 from newsdigest.article import RawArticle
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -141,6 +137,8 @@ def decode(data: bytes) -> str:
     if _looks_binary(text):
         raise ReadError("file is binary, not text")
     if _MOJIBAKE_HINT.search(text):
+        import ftfy  # here: a run with nothing to read does not load it
+
         text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=True)
     else:  # ftfy is thorough but slow on big pages: only call it where mojibake can be
         text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -185,6 +183,8 @@ def _mostly_utf8(data: bytes) -> str | None:
 
 def _detect(sample: bytes) -> str:
     """The most likely encoding; windows-1252 wins ties, being by far the most common legacy one."""
+    from charset_normalizer import from_bytes
+
     best = from_bytes(sample).best()
     if best is None or not best.encoding:
         return "cp1252"
@@ -220,6 +220,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def _declared_charset(head: bytes) -> str | None:
     """The charset a `<meta>` tag or an XML prolog declares (found by BeautifulSoup's detector)."""
+    from bs4.dammit import EncodingDetector
+
     name = EncodingDetector.find_declared_encoding(head, is_html=True, search_entire_document=True)
     if not name:
         return None

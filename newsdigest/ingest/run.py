@@ -21,8 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
 from newsdigest import parallel
 from newsdigest.article import Article
 from newsdigest.atomic import atomic_write, remove_stale_temporaries, storage_failure
@@ -35,7 +33,7 @@ from newsdigest.content_format import (
     same_fingerprint,
 )
 from newsdigest.ingest.clean import CleanError, clean
-from newsdigest.ingest.ledger import Entry, Ledger
+from newsdigest.ingest.ledger import Entry, Ledger, SeedStats
 from newsdigest.ingest.read import MAX_BYTES, ReadError, read_seed, seed_format
 from newsdigest.lock import folder_lock
 from newsdigest.text import slugify
@@ -84,6 +82,8 @@ class _Seed:
     name: str  # relative to the seeds folder, with forward slashes
     path: Path
     digest: str
+    stat: list  # size, modification time, digest: as SeedStats records it
+    trusted: bool  # the digest is the recorded one: size and time had not changed
 
 
 def ingest(
@@ -118,12 +118,25 @@ def first_seen_day() -> dt.date:
 def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today, links_inside) -> Report:
     report = Report()
     remove_stale_temporaries(content_dir)  # left by a run that was killed; we hold the lock
-    ledger = Ledger(content_dir).load()
     tagging = _pipeline_fingerprint(vocab_dir)
+    stats = SeedStats(content_dir)
+    seen = stats.load()
+    listed = list(_list_seeds(seeds_dir, report, links_inside, seen["seeds"] if seen else {}))
+    if (
+        not force
+        and seen.get("pipeline") == tagging
+        and all(seed.trusted for seed in listed)
+        and len(listed) == len(seen["seeds"])
+        and seen.get("content") == stats.content_state()
+    ):  # nothing changed since the last run: the ledger need not even be read
+        report.unchanged = [seed.name for seed in listed]
+        report.seedless = list(seen.get("seedless") or [])
+        return report
+    ledger = Ledger(content_dir).load()
     by_seed, by_digest = ledger.by_seed(), ledger.by_digest()
 
     seeds, planned = [], {}
-    for seed in _list_seeds(seeds_dir, report, links_inside):
+    for seed in listed:
         entry = by_seed.get(seed.name)
         renamed = by_digest.get(seed.digest)
         if entry is None and renamed is not None and renamed.seed != seed.name:
@@ -180,54 +193,66 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today, links_insi
 
     ledger.save()
     _write_review_list(ledger, content_dir)
+    done = set(report.unchanged) | set(report.ingested)
+    stats.save(
+        tagging, {seed.name: seed.stat for seed in listed if seed.name in done}, report.seedless
+    )
     return report
 
 
-def _list_seeds(seeds_dir: Path, report: Report, links_inside: bool) -> Iterator[_Seed]:
-    """Every seed in name order; hidden files and folders are not seeds, anything else is tried."""
+def _list_seeds(
+    seeds_dir: Path, report: Report, links_inside: bool, seen: dict[str, list]
+) -> Iterator[_Seed]:
+    """Every seed in name order; hidden files and folders are not seeds, anything else is tried.
+    A seed `seen` with its size and modification time is not read (its digest is trusted)."""
     if not seeds_dir.is_dir():
         raise FileNotFoundError(f"seeds folder not found: {seeds_dir}")
-    found: list[tuple[tuple[str, ...], Path]] = []
+    found: list[tuple[tuple[str, ...], os.DirEntry]] = []
     refused: list[tuple[tuple[str, ...], str]] = []
     root_real = seeds_dir.resolve()
-    visited = {root_real}
-    for root, dirs, files in os.walk(seeds_dir, followlinks=links_inside):
-        rel = Path(root).relative_to(seeds_dir).parts
-        for name in list(dirs):
-            path = Path(root, name)
-            link = _refused_link(path, root_real, links_inside)
-            if link or path.resolve() in visited:
-                dirs.remove(name)
-                if link and not name.startswith("."):
-                    refused.append(((*rel, name), link))
-                continue
-            visited.add(path.resolve())
-            # a folder named like an article is reported below, not searched
-            if name.startswith(".") or seed_format(Path(name)) is not None:
-                dirs.remove(name)
-                if not name.startswith("."):
-                    found.append(((*rel, name), path))
-        for name in files:
+    visited = {str(root_real)}
+    folders = [(str(seeds_dir), ())]
+    while folders:  # os.scandir: one stat per seed, taken with the listing where it can be
+        folder, rel = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
-            link = _refused_link(Path(root, name), root_real, links_inside)
-            if link:
-                refused.append(((*rel, name), link))
-            else:
-                found.append(((*rel, name), Path(root, name)))
+            if entry.is_symlink():
+                link = _refused_link(Path(entry.path), root_real, links_inside)
+                if link:
+                    refused.append(((*rel, name), link))
+                    continue
+            if entry.is_dir():
+                real = os.path.realpath(entry.path)
+                if real in visited:
+                    continue
+                visited.add(real)
+                if seed_format(Path(name)) is None:
+                    folders.append((entry.path, (*rel, name)))
+                    continue  # a folder named like an article is reported below, not searched
+            found.append(((*rel, name), entry))
     for parts, reason in sorted(refused):
         report.failed.append(("/".join(parts), reason))
         print(f"error: {seeds_dir.joinpath(*parts)}: {reason}", file=sys.stderr)
-    for parts, path in sorted(found, key=lambda item: item[0]):
-        name = "/".join(parts)
+    for parts, entry in sorted(found, key=lambda item: item[0]):
+        name, path = "/".join(parts), Path(entry.path)
         try:
-            digest = _seed_digest(path)
+            info = _seed_stat(path, entry)
+            known = seen.get(name)
+            trusted = bool(known) and known[:2] == [info.st_size, info.st_mtime_ns]
+            digest = known[2] if trusted else _seed_digest(path)
         except (ReadError, OSError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             report.failed.append((name, reason))
             print(f"error: {path}: {reason}", file=sys.stderr)
             continue
-        yield _Seed(name=name, path=path, digest=digest)
+        stats = [info.st_size, info.st_mtime_ns, digest]
+        yield _Seed(name=name, path=path, digest=digest, stat=stats, trusted=trusted)
 
 
 def _refused_link(path: Path, root_real: Path, links_inside: bool) -> str | None:
@@ -242,15 +267,15 @@ def _refused_link(path: Path, root_real: Path, links_inside: bool) -> str | None
     return f"is a symbolic link to a place {where} the seeds folder; links are not followed{hint}"
 
 
-def _seed_digest(path: Path) -> str:
-    """The sha256 of a seed's bytes, after the checks that need no reading."""
+def _seed_stat(path: Path, entry: os.DirEntry) -> os.stat_result:
+    """A seed's size and times, after the checks that need no reading."""
     if seed_format(path) is None:
-        if path.is_dir():
+        if entry.is_dir():
             raise ReadError("is a directory, not a file")
         raise ReadError(
             f"unknown file type {path.suffix or '(no extension)'!r}, expected .txt or .html"
         )
-    info = path.stat()
+    info = entry.stat()
     if stat.S_ISDIR(info.st_mode):
         raise ReadError("is a directory named like an article, not a file")
     if not stat.S_ISREG(info.st_mode):
@@ -259,6 +284,11 @@ def _seed_digest(path: Path) -> str:
         raise ReadError(
             f"file is too large ({info.st_size / 2**20:.1f} MB, limit {MAX_BYTES // 2**20} MB)"
         )
+    return info
+
+
+def _seed_digest(path: Path) -> str:
+    """The sha256 of a seed's bytes."""
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
@@ -278,9 +308,12 @@ def _load_tagger(vocab_dir: Path | None):
 
 
 def _pipeline_fingerprint(vocab_dir: Path | None) -> str:
-    return hashlib.sha256(
-        f"{PIPELINE_VERSION}:{_load_tagger(vocab_dir).fingerprint}".encode()
-    ).hexdigest()[:16]
+    """The fingerprint of what ingest would do to a seed, known without loading the tagger."""
+    from newsdigest.ingest.tag import recogniser, tagging_fingerprint
+    from newsdigest.vocab import vocabulary_fingerprint
+
+    tagging = tagging_fingerprint(vocabulary_fingerprint(vocab_dir), recogniser.model_name())
+    return hashlib.sha256(f"{PIPELINE_VERSION}:{tagging}".encode()).hexdigest()[:16]
 
 
 def _work(item: tuple[Path, Path | None]):
@@ -317,6 +350,11 @@ def _process(seeds: list[_Seed], workers: int | None, vocab_dir: Path | None):
     progress = dict(
         total=len(items), unit="seed", desc="ingest", disable=None, leave=False, file=sys.stderr
     )
+    if not items:
+        return  # nothing to tag: the tagger is never loaded
+    from tqdm import tqdm
+
+    _load_tagger(vocab_dir)  # here, so that forked workers share it
     workers = workers or parallel.workers()
     if len(items) < PARALLEL_THRESHOLD or workers == 1:
         for seed, item in tqdm(zip(seeds, items, strict=True), **progress):

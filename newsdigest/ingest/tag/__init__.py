@@ -82,6 +82,11 @@ __all__ = [
 RULES_VERSION = 7
 
 
+def tagging_fingerprint(vocabulary: str, model: str) -> str:
+    """Articles are tagged again when the vocabulary, these rules or the recogniser change."""
+    return f"{vocabulary}:rules-{RULES_VERSION}:{recogniser.fingerprint(model)}"
+
+
 class Tagger:
     """Tags articles against the vocabularies; build it once per run with `Tagger.load()`."""
 
@@ -90,10 +95,7 @@ class Tagger:
         self.model = model or recogniser.model_name()
         self.nlp = recogniser.load(self.model)
         gazetteer.load()  # now, so that forked workers share the reference data
-        # Articles are tagged again when the vocabulary, these rules or the recogniser change.
-        self.fingerprint = (
-            f"{vocabulary.fingerprint}:rules-{RULES_VERSION}:{recogniser.fingerprint(self.model)}"
-        )
+        self.fingerprint = tagging_fingerprint(vocabulary.fingerprint, self.model)
         self._topics = {t.name: t for t in vocabulary.topics}
         self._topics.update({t.slug: t for t in vocabulary.topics})
         self._states = recogniser.state_keys(vocabulary)

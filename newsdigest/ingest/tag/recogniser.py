@@ -15,9 +15,12 @@ and regions are places, not actors; and the precision filters of the rules apply
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import os
 import re
 from importlib import metadata
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsdigest.ingest.tag import gazetteer
@@ -183,13 +186,32 @@ def fingerprint(name: str) -> str:
     """The pipeline's name and version: articles are tagged again when either changes."""
     if name == RULES_ONLY:
         return RULES_ONLY
-    nlp = load(name)
-    version = nlp.meta.get("version", "?")
+    version = _meta_version(name)  # without loading the pipeline: a run with nothing to tag
+    if version is None:
+        version = load(name).meta.get("version", "?")
     try:
         spacy_version = metadata.version("spacy")
     except metadata.PackageNotFoundError:
         spacy_version = "?"
     return f"{name}-{version}-spacy-{spacy_version}"
+
+
+def _meta_version(name: str) -> str | None:
+    """The version in a pipeline's meta.json, found where spaCy would load it from: a folder,
+    or an installed package."""
+    folder = Path(name)
+    if not folder.is_dir():
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            return None
+        if spec is None or spec.origin is None:
+            return None
+        folder = Path(spec.origin).parent
+    try:
+        return str(json.loads((folder / "meta.json").read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def entities(nlp, texts: list[str]) -> list[list[tuple[int, int, str]]]:

@@ -12,7 +12,6 @@ definitions use them. Word rarity is read from `wordfreq`'s frequencies of Engli
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections import Counter
@@ -24,7 +23,8 @@ NAME_SAYS_IT_ZIPF = 4.3  # a single-word name rarer than this says the subject a
 NAME_TYPICAL_ZIPF = 5.0  # one rarer than this is typical of it; a commoner one only supports it
 DEFINITION_ZIPF = 4.0  # definition words commoner than this say nothing about one topic
 DEFINITION_TOPICS = 3  # nor do words that more definitions than this use
-# Words every kind of definition uses (English function words are spaCy's list)
+# Words every kind of definition uses. Function words need no list: their frequency keeps
+# them out (a definition word must be rarer than DEFINITION_ZIPF).
 _GENERIC = {"especially", "generally", "including", "includes", "usually", "various"}
 _WORD = re.compile(r"[a-z][a-z\-]+[a-z]")
 
@@ -76,7 +76,7 @@ def evidence(entry: dict, spread: Counter) -> dict[str, float]:
     terms: dict[str, float] = {}
     phrases = _name_phrases(entry["name"])
     for phrase in phrases:
-        if len(phrase) < 3 or phrase in _stop_words():
+        if len(phrase) < 3 or phrase in _GENERIC:
             continue
         if " " in phrase:
             weight = 3.0
@@ -102,16 +102,7 @@ def definition_spread(tree: list[dict]) -> Counter:
 
 def _definition_words(definition: str) -> list[str]:
     words = _WORD.findall(definition.lower())
-    return [w for w in words if len(w) >= 4 and w not in _stop_words()]
-
-
-@functools.cache
-def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import (
-        STOP_WORDS,
-    )  # imported when evidence is read, not by the site
-
-    return frozenset(STOP_WORDS | _GENERIC)
+    return [w for w in words if len(w) >= 4 and w not in _GENERIC]
 
 
 def _name_phrases(name: str) -> list[str]:

@@ -140,10 +140,9 @@ class Ledger:
         if not self.changed:
             return
         articles = {}
-        for slug in sorted(self.entries):
-            values = asdict(self.entries[slug])
-            del values["slug"]
-            articles[slug] = values
+        for slug in sorted(self.entries):  # field by field: dataclasses.asdict copies deeply
+            entry = self.entries[slug]
+            articles[slug] = {name: getattr(entry, name) for name in _STORED}
         text = _json({"version": 1, "articles": articles}, indent=1, sort_keys=True)
         if not self.path.exists() or self.path.read_text(encoding="utf-8") != text + "\n":
             atomic_write(self.path, text + "\n")
@@ -152,6 +151,7 @@ class Ledger:
 
 
 _FIELDS = {f.name for f in fields(Entry)}
+_STORED = sorted(_FIELDS - {"slug"})
 
 
 def _entry(**values) -> Entry:

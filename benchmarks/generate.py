@@ -394,6 +394,25 @@ def as_pelican_markdown(article: SyntheticArticle) -> str:
     return "\n".join(meta) + "\n\n" + "\n\n".join(article.paragraphs) + "\n"
 
 
+def as_hugo_markdown(article: SyntheticArticle) -> str:
+    """The same article for Hugo (benchmarks/hugo/): YAML front matter with the topics, the
+    actors, the day's edition and the month as taxonomies, then Markdown."""
+    meta = {
+        "title": article.title,
+        "date": f"{article.date:%Y-%m-%dT%H:%M:%SZ}",
+        "slug": article.slug,
+        "summary": article.summary,
+        "topics": article.topics,
+        "actors": article.actors,
+        "editions": [f"{article.date:%Y-%m-%d}"],
+        "months": [f"{article.date:%Y-%m}"],
+    }
+    if article.author:
+        meta["author"] = article.author
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    return "---\n" + front + "---\n\n" + "\n\n".join(article.paragraphs) + "\n"
+
+
 def seed_name(article: SyntheticArticle, is_html: bool) -> str:
     return f"{article.number:06d}_{article.slug[:40].rstrip('-')}.{'html' if is_html else 'txt'}"
 
@@ -412,8 +431,10 @@ def generate(
     html_share: float = HTML_SHARE,
     vocab: Vocabulary | None = None,
     progress: bool = True,
+    hugo_dir: Path | None = None,
 ) -> list[Path]:
-    """Write articles start .. start+count-1 as raw seeds and/or plain Pelican Markdown."""
+    """Write articles start .. start+count-1 as raw seeds, plain Pelican Markdown and/or Hugo
+    content (`hugo_dir`: a Hugo content folder; the articles go to its posts/)."""
     vocab = vocab or load_vocabulary()
     written = []
     numbers = range(start, start + count)
@@ -433,6 +454,10 @@ def generate(
             path = Path(markdown_dir) / f"{article.number:06d}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(as_pelican_markdown(article), "utf-8")
+        if hugo_dir is not None:
+            path = Path(hugo_dir) / "posts" / f"{article.number:06d}.md"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(as_hugo_markdown(article), "utf-8")
     return written
 
 
@@ -444,9 +469,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--html-share", type=float, default=HTML_SHARE)
     parser.add_argument("--seeds", type=Path, help="folder for raw seeds (.txt and .html)")
     parser.add_argument("--markdown", type=Path, help="folder for plain Pelican Markdown")
+    parser.add_argument("--hugo", type=Path, help="Hugo content folder (articles in posts/)")
     args = parser.parse_args(argv)
-    if args.seeds is None and args.markdown is None:
-        parser.error("give --seeds and/or --markdown")
+    if args.seeds is None and args.markdown is None and args.hugo is None:
+        parser.error("give --seeds, --markdown and/or --hugo")
     generate(
         args.count,
         args.seeds,
@@ -454,6 +480,7 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         start=args.start,
         html_share=args.html_share,
+        hugo_dir=args.hugo,
     )
     print(f"generated {args.count} articles", file=sys.stderr)
 

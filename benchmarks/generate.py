@@ -413,6 +413,15 @@ def as_hugo_markdown(article: SyntheticArticle) -> str:
     return "---\n" + front + "---\n\n" + "\n\n".join(article.paragraphs) + "\n"
 
 
+def _hugo_taxonomies(hugo_dir: Path) -> None:
+    """Days and months have pages but no feeds, as in `invoke build`'s site."""
+    for taxonomy in ("editions", "months"):
+        path = hugo_dir / taxonomy / "_index.md"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"---\ntitle: {taxonomy}\ncascade:\n  outputs: [HTML]\n---\n", "utf-8")
+
+
 def seed_name(article: SyntheticArticle, is_html: bool) -> str:
     return f"{article.number:06d}_{article.slug[:40].rstrip('-')}.{'html' if is_html else 'txt'}"
 
@@ -455,6 +464,7 @@ def generate(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(as_pelican_markdown(article), "utf-8")
         if hugo_dir is not None:
+            _hugo_taxonomies(Path(hugo_dir))
             path = Path(hugo_dir) / "posts" / f"{article.number:06d}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(as_hugo_markdown(article), "utf-8")

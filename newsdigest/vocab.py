@@ -152,9 +152,9 @@ def vocabulary_fingerprint(vocab_dir: Path | None = None, raw: dict | None = Non
     for name in VOCAB_FILES:
         digest.update(name.encode() + b"\0" + raw[name] + b"\0")
     digest.update(f"pycountry={_pycountry_version()}".encode())
-    tree = (_parse(vocab_dir / "topics.yaml", raw["topics.yaml"]) or {}).get("iptc_tree") or {}
-    if tree.get("file"):
-        digest.update(b"tree\0" + _read_bytes(vocab_dir / str(tree["file"])) + b"\0")
+    # The data files a vocabulary names (the IPTC tree), found without parsing it.
+    for path in sorted(vocab_dir.glob("*.json")):
+        digest.update(path.name.encode() + b"\0" + _read_bytes(path) + b"\0")
     return digest.hexdigest()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -92,9 +93,9 @@ class ReadError(Exception):
     """A seed that cannot be read as an article; the message says why."""
 
 
-def seed_format(path: Path) -> str | None:
+def seed_format(path: Path | str) -> str | None:
     """Return "text" or "html" for a seed's file name, None for other files."""
-    suffix = path.suffix.lower()
+    suffix = os.path.splitext(str(path))[1].lower()
     if suffix in TEXT_SUFFIXES:
         return "text"
     if suffix in HTML_SUFFIXES:

@@ -80,10 +80,14 @@ class Report:
 @dataclass
 class _Seed:
     name: str  # relative to the seeds folder, with forward slashes
-    path: Path
+    where: str  # the file
     digest: str
     stat: list  # size, modification time, digest: as SeedStats records it
     trusted: bool  # the digest is the recorded one: size and time had not changed
+
+    @property
+    def path(self) -> Path:
+        return Path(self.where)
 
 
 def ingest(
@@ -232,7 +236,7 @@ def _list_seeds(
                 if real in visited:
                     continue
                 visited.add(real)
-                if seed_format(Path(name)) is None:
+                if seed_format(name) is None:
                     folders.append((entry.path, (*rel, name)))
                     continue  # a folder named like an article is reported below, not searched
             found.append(((*rel, name), entry))
@@ -240,19 +244,19 @@ def _list_seeds(
         report.failed.append(("/".join(parts), reason))
         print(f"error: {seeds_dir.joinpath(*parts)}: {reason}", file=sys.stderr)
     for parts, entry in sorted(found, key=lambda item: item[0]):
-        name, path = "/".join(parts), Path(entry.path)
+        name = "/".join(parts)
         try:
-            info = _seed_stat(path, entry)
+            info = _seed_stat(entry)
             known = seen.get(name)
             trusted = bool(known) and known[:2] == [info.st_size, info.st_mtime_ns]
-            digest = known[2] if trusted else _seed_digest(path)
+            digest = known[2] if trusted else _seed_digest(entry.path)
         except (ReadError, OSError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             report.failed.append((name, reason))
-            print(f"error: {path}: {reason}", file=sys.stderr)
+            print(f"error: {entry.path}: {reason}", file=sys.stderr)
             continue
         stats = [info.st_size, info.st_mtime_ns, digest]
-        yield _Seed(name=name, path=path, digest=digest, stat=stats, trusted=trusted)
+        yield _Seed(name=name, where=entry.path, digest=digest, stat=stats, trusted=trusted)
 
 
 def _refused_link(path: Path, root_real: Path, links_inside: bool) -> str | None:
@@ -267,14 +271,13 @@ def _refused_link(path: Path, root_real: Path, links_inside: bool) -> str | None
     return f"is a symbolic link to a place {where} the seeds folder; links are not followed{hint}"
 
 
-def _seed_stat(path: Path, entry: os.DirEntry) -> os.stat_result:
+def _seed_stat(entry: os.DirEntry) -> os.stat_result:
     """A seed's size and times, after the checks that need no reading."""
-    if seed_format(path) is None:
+    if seed_format(entry.name) is None:
         if entry.is_dir():
             raise ReadError("is a directory, not a file")
-        raise ReadError(
-            f"unknown file type {path.suffix or '(no extension)'!r}, expected .txt or .html"
-        )
+        suffix = os.path.splitext(entry.name)[1]
+        raise ReadError(f"unknown file type {suffix or '(no extension)'!r}, expected .txt or .html")
     info = entry.stat()
     if stat.S_ISDIR(info.st_mode):
         raise ReadError("is a directory named like an article, not a file")
@@ -287,9 +290,9 @@ def _seed_stat(path: Path, entry: os.DirEntry) -> os.stat_result:
     return info
 
 
-def _seed_digest(path: Path) -> str:
+def _seed_digest(path: str) -> str:
     """The sha256 of a seed's bytes."""
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 

@@ -66,6 +66,8 @@ _DOS_AND_MAC_LATIN = {
     "mac_turkish",
 }
 # UTF-8 read as windows-1252 or latin-1 leaves a lead byte letter followed by a continuation one.
+# Control characters but tab, line feed, vertical tab, form feed and carriage return; U+FFFD.
+_NOT_TEXT_CHARACTER = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
 _MOJIBAKE_HINT = re.compile(
     "[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00e2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]"
 )
@@ -235,8 +237,8 @@ def _declared_charset(head: bytes) -> str | None:
 
 
 def _looks_binary(text: str) -> bool:
+    """More than a tenth of the first 8 KB is control characters or replacement marks."""
     sample = text[:8192]
     if not sample:
         return False
-    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f\v"))
-    return bad / len(sample) > 0.1
+    return len(_NOT_TEXT_CHARACTER.findall(sample)) / len(sample) > 0.1

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 PAGE_CACHE_NAME = ".newsdigest-pages.json"
 FULL, LISTING, LINK = 0, 1, 2  # how much of an object a page key takes in (`_summary`)
+_SHORT_LIST = 32  # longer lists (a term's articles) are summarised once per build
 
 
 class Job(NamedTuple):
@@ -72,6 +73,7 @@ class PageKeys:
         self._objects: dict[int, tuple] = {}
         self._identities: dict[int, tuple] = {}
         self._feed_entries: dict[int, str] = {}
+        self._lists: dict[tuple[int, int], tuple] = {}
         self._terms: list | None = None
 
     def key(self, job: Job) -> str:
@@ -153,7 +155,15 @@ class PageKeys:
                 pass
         inner = max(level, LISTING)  # only an article given on its own is taken in full
         if isinstance(value, list | tuple):
-            return "[" + ",".join(self._summary(item, inner) for item in value) + "]"
+            if len(value) <= _SHORT_LIST:
+                return "[" + ",".join(self._summary(item, inner) for item in value) + "]"
+            # a term's articles, the same list for each of its pages: summarised once a build
+            known = self._lists.get((id(value), inner))
+            if known is None:
+                text = "[" + ",".join(self._summary(item, inner) for item in value) + "]"
+                digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+                known = self._lists[(id(value), inner)] = (value, digest)
+            return known[1]
         if isinstance(value, set | frozenset):
             return "{" + ",".join(sorted(self._summary(item, inner) for item in value)) + "}"
         if isinstance(value, dict):  # in insertion order: the same inputs build the same dicts

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 
 from newsdigest.ingest.tag.model import Candidate, Mention
-from newsdigest.ingest.tag.text import Text, alone, at_sentence_start, is_capitalised, word_before
+from newsdigest.ingest.tag.text import Text, alone, follows_a_name
 from newsdigest.ingest.tag.words import TITLE_HEADS
 from newsdigest.vocab import Vocabulary
 
@@ -31,12 +31,7 @@ def resolve_surnames(vocab: Vocabulary, article: Text, mentions: list[Mention]) 
             index = bisect.bisect_right(starts, start) - 1
             if index >= 0 and mentions[index].end > start:
                 continue  # part of a longer mention
-            before = word_before(text, start)
-            if (
-                is_capitalised(before)
-                and before not in TITLE_HEADS
-                and not at_sentence_start(text, start)
-            ):
+            if follows_a_name(text, start, unless=TITLE_HEADS):
                 continue
             earlier = [p for p in people if p[0] < start]
             if not earlier:

@@ -12,6 +12,7 @@ from newsdigest.ingest.tag.text import (
     Text,
     alone,
     at_sentence_start,
+    follows_a_name,
     is_capitalised,
     word_after,
     word_before,
@@ -84,12 +85,7 @@ def _nickname_mentions(vocab: Vocabulary, article: Text, mentions: list[Mention]
             end = at + len(nickname)
             if any(s < end and at < e for s, e in taken) or is_capitalised(word_after(text, end)):
                 continue  # "Magic Johnson" is not the Orlando Magic
-            before = word_before(text, at)
-            if (
-                is_capitalised(before)
-                and before not in NOT_NAME
-                and not at_sentence_start(text, at)
-            ):
+            if follows_a_name(text, at, unless=NOT_NAME):
                 continue
             found.append(Mention(at, end, meant[0], "organisation", 1.0))
     return sorted(found, key=lambda m: m.start)

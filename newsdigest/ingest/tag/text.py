@@ -150,6 +150,13 @@ def _attributed_quote(block: re.Match) -> str:
 # ---- words around a position ---------------------------------------------------------------
 
 
+def follows_a_name(text: str, start: int, unless=()) -> bool:
+    """The word before `start` is capitalised mid-sentence ("Harrison Ford", "Magic Johnson"):
+    the name there is part of a longer one. Words in `unless` (titles) do not count."""
+    before = word_before(text, start)
+    return is_capitalised(before) and before not in unless and not at_sentence_start(text, start)
+
+
 def word_before(text: str, start: int) -> str:
     """The word before `start`, across spaces or tabs ("" if none)."""
     end = start

@@ -92,7 +92,7 @@ class Newsroom:
             def log_message(self, *args):
                 pass
 
-        self._server = http.server.ThreadingHTTPServer((self.host, 0), Handler)
+        self._server = _QuietServer((self.host, 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
@@ -114,3 +114,14 @@ def article_page(title: str, paragraphs: int = 6, *, meta: str = "", words: str 
         f"<body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>\n{body}\n</article>"
         "<footer>Copyright</footer></body></html>"
     )
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """A client that drops its connection before sending a request (a fetch that gave up) is
+    expected here, not a server error to print."""
+
+    def handle_error(self, request, client_address):
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)

@@ -12,7 +12,7 @@ from pathlib import Path
 from newsdigest.atomic import storage_failure
 from newsdigest.ingest.run import ingest
 from newsdigest.lock import LockedError, folder_lock
-from newsdigest.parallel import run_forked
+from newsdigest.parallel import start_forked
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -74,21 +74,34 @@ def run_build(
     production: bool = False,
     links_inside: bool = False,
 ):
-    from newsdigest.site.build import BuildError, build_site
-    from newsdigest.site.search import SearchError
-
     settings = _production_settings() if production else {}
     try:
         # One lock over ingest and render: another run cannot change articles mid-build.
         with folder_lock(content):
             # In a child process: what ingest holds is given back before rendering starts.
-            report = run_forked(
+            ingesting = start_forked(
                 run_ingest, seeds, content, strict=strict, force=force, links_inside=links_inside
             )
-            with _storage_errors():
-                built = build_site(content, output, force=force, **settings)
+            report, built = _render(ingesting, content, output, force, settings)
     except LockedError as error:
         _fail(str(error))
+    if built:
+        print(f"build: site written to {output}/")
+    else:
+        print(f"build: {output}/ is up to date (nothing changed since the last build)")
+    return report
+
+
+def _render(ingesting, content: Path, output: Path, force: bool, settings: dict):
+    """Ingest's report, and whether the site was written, once ingest is done; Pelican loads
+    while ingest runs."""
+    from newsdigest.site.build import BuildError, build_site
+    from newsdigest.site.search import SearchError
+
+    report = ingesting.result()
+    try:
+        with _storage_errors():
+            return report, build_site(content, output, force=force, **settings)
     except BuildError as error:
         for name, reason in error.failures:
             print(f"error: {content / name}: could not be processed: {reason}", file=sys.stderr)
@@ -98,11 +111,6 @@ def run_build(
         )
     except SearchError as error:
         _fail(f"build: {error}")
-    if built:
-        print(f"build: site written to {output}/")
-    else:
-        print(f"build: {output}/ is up to date (nothing changed since the last build)")
-    return report
 
 
 def run_fetch(sources: Path, seeds: Path, *, strict: bool = False):

@@ -98,9 +98,29 @@ def run_forked(function: Callable, *args, **kwargs):
 
     Falls back to a plain call where there is no `fork`.
     """
-    if not hasattr(os, "fork"):
-        return function(*args, **kwargs)
-    return Forked(function, *args, **kwargs).result()
+    return start_forked(function, *args, **kwargs).result()
+
+
+def start_forked(function: Callable, *args, **kwargs):
+    """`function(*args, **kwargs)` started in a forked child; `.result()` waits for it. Where
+    there is no `fork`, it runs now and `.result()` gives its outcome."""
+    if hasattr(os, "fork"):
+        return Forked(function, *args, **kwargs)
+    return _Done(function, args, kwargs)
+
+
+class _Done:
+    def __init__(self, function: Callable, args, kwargs):
+        try:
+            self._outcome = (True, function(*args, **kwargs))
+        except Exception as error:
+            self._outcome = (False, error)
+
+    def result(self):
+        ok, value = self._outcome
+        if ok:
+            return value
+        raise value
 
 
 def _child(write_end: int, function: Callable, args, kwargs) -> None:

@@ -53,7 +53,7 @@ def main() -> int:
     site = args.site.resolve()
     bundle = site / "pagefind"
     files = [p for p in bundle.rglob("*") if p.is_file()]
-    articles = len(list(bundle.glob("fragment/*")))
+    articles = len(list(bundle.glob("*/fragment/*")))
 
     def handler(*a, **k):
         return Quiet(*a, directory=str(site), **k)

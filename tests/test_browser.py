@@ -9,6 +9,7 @@ dark themes. Screenshots at 1280 and 375 px go to test-artifacts/ (not committed
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -188,6 +189,22 @@ def test_search_finds_articles_by_title_body_and_filters(watched, site_url, demo
     assert "actor=" in page.url and "order=newest" in page.url
     count = page.locator("#search-results li").count()
     assert 1 <= count <= len(list((demo_site["output"]).rglob("index.html")))
+
+    # Newest first over every bundle of the index (one per block of time), merged by date.
+    bundles = json.loads((demo_site["output"] / "pagefind" / "bundles.json").read_text())
+    assert len(bundles["bundles"]) >= 2
+    page.select_option("select[data-filter='actor']", "")
+    page.fill("#search-q", "said")
+    page.click("#search-form button")
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('found')")
+    links = page.locator("#search-results li > a").evaluate_all("(a) => a.map((x) => x.href)")
+    assert len(links) >= 3
+    shown = []
+    for link in links:
+        path = demo_site["output"] / urlsplit(link).path.lstrip("/") / "index.html"
+        shown.append(lxml_html.fromstring(path.read_bytes()).xpath("string(//time/@datetime)"))
+    assert shown == sorted(shown, reverse=True)
+    assert len({value[:7] for value in shown}) >= 2  # from more than one bundle
 
     page.select_option("select[data-filter='actor']", "")
     page.fill("#search-q", "zzzxqv")

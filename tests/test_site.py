@@ -6,6 +6,7 @@ The demo site is the real ingest and Pelican build of seeds/ (conftest.py);
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import posixpath
@@ -26,7 +27,7 @@ from newsdigest.ingest.tag import Tagger
 from newsdigest.publish.checks import check_links, run_check
 from newsdigest.site.build import build_site, pelican_settings
 from newsdigest.site.related import add_related
-from newsdigest.site.search import article_pages, index_site
+from newsdigest.site.search import index_site, search_blocks
 
 SITEURL = "http://127.0.0.1:8000"
 
@@ -383,15 +384,28 @@ def test_actor_page_has_kind_role_quotes_and_company(small_site):
 
 
 def search_bundle(output: Path) -> dict:
-    """What Pagefind indexed: its page count, and each filter's values with their pages."""
-    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
-    language = entry["languages"]["en"]
-    filters = {}
-    for path in sorted((output / "pagefind" / "filter").glob("*.pf_filter")):
-        data = gzip.decompress(path.read_bytes())
-        name, values = cbor2.loads(data[len(b"pagefind_dcd") :])
-        filters[name] = {value: pages for value, pages in values}
-    return {"pages": language["page_count"], "filters": filters}
+    """What Pagefind indexed, over every bundle the site lists: pages, filters and their values."""
+    manifest = json.loads((output / "pagefind" / "bundles.json").read_text())
+    pages, filters = 0, {}
+    for name in manifest["bundles"]:
+        bundle = output / "pagefind" / name
+        entry = json.loads((bundle / "pagefind-entry.json").read_text())
+        pages += entry["languages"]["en"]["page_count"]
+        for path in sorted((bundle / "filter").glob("*.pf_filter")):
+            data = gzip.decompress(path.read_bytes())
+            filter_name, values = cbor2.loads(data[len(b"pagefind_dcd") :])
+            for value, found in values:
+                filters.setdefault(filter_name, {}).setdefault(value, []).extend(found)
+    return {"pages": pages, "filters": filters, "bundles": manifest["bundles"]}
+
+
+def dated_pages(output: Path) -> list[tuple[str, dt.datetime]]:
+    """The article pages of a written site with the date each shows."""
+    found = []
+    for path in sorted(output.glob("[0-9]*/*/*/index.html")):
+        when = html.fromstring(path.read_bytes()).xpath("string(//article//time/@datetime)")
+        found.append((path.relative_to(output).as_posix(), dt.datetime.fromisoformat(when)))
+    return found
 
 
 def test_search_indexes_every_article_with_a_filter_per_taxonomy(small_site):
@@ -411,13 +425,41 @@ def test_search_indexes_every_article_with_a_filter_per_taxonomy(small_site):
     # chunked: no file of the index grows with the site; every file here is small
     sizes = [p.stat().st_size for p in (small_site / "pagefind").rglob("*.pf_*")]
     assert max(sizes) < 64 * 1024
+    assert bundle["bundles"] == ["2026-03"]  # one month: one bundle
+    assert not list((small_site / "pagefind").rglob("pagefind-ui.js"))  # Pagefind's UI: unused
+
+
+def _march(day: int, hour: int = 9, month: int = 3, year: int = 2026) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, tzinfo=dt.UTC)
+
+
+def test_search_blocks_keep_the_newest_month_apart_and_no_block_over_its_size():
+    pages = [
+        (f"2025/{m:02d}/a{m}-{n}/index.html", _march(1 + n, month=m, year=2025))
+        for m in range(1, 13)
+        for n in range(3)
+    ]
+    pages += [(f"2026/02/b{n}/index.html", _march(1 + n, month=2)) for n in range(5)]
+    pages += [(f"2026/03/c{n}/index.html", _march(1 + n)) for n in range(2)]
+    blocks = search_blocks(pages, 12)
+    assert list(blocks) == ["2025-q1", "2025-q2", "2025-q3", "2025-q4", "2026", "2026-03"]
+    assert blocks["2026-03"] == ["2026/03/c0/index.html", "2026/03/c1/index.html"]
+    assert len(blocks["2026"]) == 5  # the year so far, without its newest month
+    assert search_blocks(list(reversed(pages)), 12) == blocks  # dates decide, not order
+    assert list(search_blocks(pages, 100)) == ["2025", "2026", "2026-03"]
+    small = search_blocks(pages, 2)  # months cut in parts, oldest first
+    assert small["2025-01-part1"] == ["2025/01/a1-0/index.html", "2025/01/a1-1/index.html"]
+    assert small["2025-01-part2"] == ["2025/01/a1-2/index.html"]
+    assert max(len(paths) for paths in small.values()) == 2
+    assert sorted(p for paths in small.values() for p in paths) == sorted(p for p, _ in pages)
+    assert search_blocks([], 10) == {}
 
 
 def test_the_search_index_is_the_same_for_the_same_site(small_site, tmp_path):
     again = tmp_path / "again"
     shutil.copytree(small_site, again)
     shutil.rmtree(again / "pagefind")
-    index_site(again, "en", article_pages("{date:%Y}/{date:%m}/{slug}/index.html"))
+    index_site(again, "en", search_blocks(dated_pages(again), 4096))
 
     def files(root):
         return {
@@ -659,3 +701,24 @@ def test_the_search_index_is_left_alone_when_no_article_page_changed(tmp_path, c
         p: p.stat().st_mtime_ns for p in (output / "pagefind").rglob("*") if p.is_file()
     } == bundle
     assert "discarding" not in caplog.text  # nothing of ours is taken for a torn Pelican cache
+
+
+def test_an_article_in_the_newest_month_re_indexes_only_its_bundle(tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    for number in range(3):
+        write_article(content, f"february-{number}", date=_march(2 + number, month=2).isoformat())
+    many_articles(content, 4)
+    build_site(content, output)
+    assert search_bundle(output)["bundles"] == ["2026", "2026-03"]
+    older = output / "pagefind" / "2026"
+    files = {p: p.stat().st_mtime_ns for p in older.rglob("*") if p.is_file()}
+    write_article(content, "march-news", body="A quokka escaped.", date=_march(20).isoformat())
+    build_site(content, output)
+    assert {p: p.stat().st_mtime_ns for p in older.rglob("*") if p.is_file()} == files
+    assert search_bundle(output)["pages"] == 8
+    # April news: March joins the rest of the year, and the old March bundle goes.
+    write_article(content, "april-news", date=_march(2, month=4).isoformat())
+    build_site(content, output)
+    assert search_bundle(output)["bundles"] == ["2026", "2026-04"]
+    assert not (output / "pagefind" / "2026-03").exists()
+    assert search_bundle(output)["pages"] == 9

@@ -3,11 +3,19 @@
 Article pages mark what Pagefind indexes: the story (`data-pagefind-body`: title, body,
 quotes, terms), its date (`data-pagefind-sort`, `data-pagefind-meta`) and one filter
 per declared taxonomy (`data-pagefind-filter` on each term chip). After Pelican has
-written the site, Pagefind (`pagefind[bin]`, the static-search standard) indexes it
-into `pagefind/`: an index split in small chunks, so that a query downloads a few
-hundred kilobytes whatever the size of the site. The bundle is built beside the old
-one and copied over it file by file, entry file last, so a killed build leaves a
-working search.
+written the site, Pagefind (`pagefind[bin]`, the static-search standard) indexes it: an
+index split in small chunks, so that a query downloads a few hundred kilobytes whatever
+the size of the site.
+
+Pagefind has no incremental mode and holds every page it indexes in memory, so the
+articles are indexed in blocks of time (`search_blocks`), each a bundle of its own in
+`pagefind/<block>/`, listed in `pagefind/bundles.json`; the browser merges them (Pagefind's
+`mergeIndex`). New articles are recent, so a build re-indexes the newest month and leaves
+the other blocks alone; no block grows past `SEARCH_BLOCK_SIZE` articles, so neither does
+the indexer's memory. The blocks follow from the articles' dates alone: a rebuild gives the
+bundles a full build gives. Each bundle is built beside the old one and copied over it
+file by file, entry file last, and the list of bundles is written after them, so a
+killed build leaves a working search.
 
 Pagefind writes each filter's values in hash-map order, so two builds of the same site
 would differ; `stable_filters` sorts them and renames the files after their content
@@ -20,15 +28,19 @@ site's own markup; without JavaScript the page points to the topic and actor ind
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import importlib.metadata
 import json
 import logging
-import re
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 import cbor2
@@ -42,7 +54,11 @@ DEFAULTS = {
     "SEARCH_URL": "search/",
     "SEARCH_SAVE_AS": "search/index.html",
     "SEARCH_BUNDLE_DIR": "pagefind",
+    "SEARCH_BLOCK_SIZE": 4096,
 }
+MANIFEST = "bundles.json"
+# What the search page uses of a bundle; Pagefind's own UI files are left out.
+_UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
 
 
 class SearchError(RuntimeError):
@@ -50,7 +66,7 @@ class SearchError(RuntimeError):
 
 
 class SearchGenerator(Generator):
-    """Writes the search page; the index is written once the site is (`write_bundle`)."""
+    """Writes the search page and notes the article pages the index will read (`write_bundle`)."""
 
     def generate_context(self):
         self.options = {key: self.settings.get(key, value) for key, value in DEFAULTS.items()}
@@ -65,54 +81,135 @@ class SearchGenerator(Generator):
             relative_urls=self.settings["RELATIVE_URLS"],
             url=self.options["SEARCH_URL"],
         )
+        _PAGES[id(self.settings)] = [
+            (page.save_as, page.date)
+            for article in self.context.get("articles", [])
+            for page in (article, *article.translations)
+            if page.save_as
+        ]
+
+
+_PAGES: dict[int, list[tuple[str, dt.datetime]]] = {}
 
 
 def write_bundle(pelican) -> None:
-    """Pelican has written the site: index its article pages."""
+    """Pelican has written the site: index its article pages, block by block."""
     settings = pelican.settings
+    pages = _PAGES.pop(id(settings), [])
+    cache = settings.get("CACHE_PATH")
     index_site(
         Path(settings["OUTPUT_PATH"]),
         str(settings.get("DEFAULT_LANG") or "en"),
-        article_pages(settings.get("ARTICLE_SAVE_AS", "{slug}.html")),
+        search_blocks(pages, int(settings.get("SEARCH_BLOCK_SIZE", DEFAULTS["SEARCH_BLOCK_SIZE"]))),
         settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"]),
         # In a folder of its own: the cache folder's files are Pelican's pickles, checked as such.
-        Path(settings["CACHE_PATH"]) / "search" / "pages" if settings.get("CACHE_PATH") else None,
+        Path(cache) / "search" if cache else None,
     )
 
 
-def article_pages(save_as: str) -> str:
-    """The glob of article pages, from ARTICLE_SAVE_AS: Pagefind reads only those."""
-    return re.sub(r"\{[^}]*\}", "*", save_as)
+def search_blocks(pages: Iterable[tuple[str, dt.datetime]], size: int) -> dict[str, list[str]]:
+    """The article pages in blocks of time, none over `size` pages.
+
+    The newest month is a block of its own: that is where new articles land, and the
+    only bundle most builds re-index. Every other year is one block when it fits,
+    else its quarters, else its months; a month over `size` is cut, oldest first, into
+    parts of `size`. Blocks depend on dates alone, never on the order articles came in."""
+    months: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for path, when in pages:
+        months[f"{when:%Y-%m}"].append((when.timestamp(), path))
+    if not months:
+        return {}
+    newest = max(months)
+    blocks = _month(newest, months[newest], size)
+    years: dict[str, list[str]] = defaultdict(list)
+    for month in months:
+        if month != newest:
+            years[month[:4]].append(month)
+    for year, names in years.items():
+        quarters: dict[str, list[str]] = defaultdict(list)
+        for month in names:
+            quarters[f"{year}-q{(int(month[5:]) - 1) // 3 + 1}"].append(month)
+        for name, group in [(year, names)] if _count(months, names) <= size else quarters.items():
+            if _count(months, group) <= size:
+                blocks[name] = [path for month in group for _, path in months[month]]
+            else:
+                for month in group:
+                    blocks.update(_month(month, months[month], size))
+    return {name: sorted(paths) for name, paths in sorted(blocks.items())}
+
+
+def _count(months: dict, names: list[str]) -> int:
+    return sum(len(months[name]) for name in names)
+
+
+def _month(name: str, pages: list[tuple[float, str]], size: int) -> dict[str, list[str]]:
+    if len(pages) <= size:
+        return {name: [path for _, path in pages]}
+    pages = sorted(pages)
+    return {
+        f"{name}-part{number + 1}": [path for _, path in pages[start : start + size]]
+        for number, start in enumerate(range(0, len(pages), size))
+    }
 
 
 def index_site(
     output: Path,
     language: str,
-    pages: str = "**/*.html",
+    blocks: dict[str, list[str]],
     name: str = DEFAULTS["SEARCH_BUNDLE_DIR"],
-    stamp_path: Path | None = None,
+    state: Path | None = None,
 ) -> None:
-    """Index the pages of a written site with Pagefind into `output/<name>/`.
+    """Index each block of pages of a written site into `output/<name>/<block>/`.
 
-    With a `stamp_path`, skipped when the pages it would read are the ones it read last time
-    (a digest of their names and bytes, kept there), so a build that only touched term or
-    edition pages costs nothing here."""
-    bundle, fresh = output / name, output / f".{name}-new"
+    With a `state` folder, a block is skipped when its pages are the ones it read last
+    time (their names, sizes and modification times, kept there: the writer leaves a page
+    whose bytes did not change untouched), so a build re-indexes only the blocks it changed."""
+    root = output / name
+    if state:
+        state.mkdir(parents=True, exist_ok=True)
+    done = _read_json(state / "blocks.json") if state else {}
+    stamps = {}
+    for block, pages in blocks.items():
+        stamps[block] = _pages_stamp(output, pages, language)
+        if done.get(block) == stamps[block] and (root / block / "pagefind-entry.json").exists():
+            continue
+        _index_block(output, pages, language, root / block, state)
+    if blocks:
+        manifest = {"bundles": sorted(blocks)}
+        write_if_changed(root / MANIFEST, json.dumps(manifest, separators=(",", ":")) + "\n")
+    _remove_others(root, set(blocks) | ({MANIFEST} if blocks else set()))
+    if state:
+        atomic_write(state / "blocks.json", json.dumps(stamps, sort_keys=True, indent=0))
+
+
+def _index_block(output: Path, pages: list[str], language: str, bundle: Path, state) -> None:
+    """Pagefind over a folder that holds only the block's pages (hard links to them)."""
+    work = Path(tempfile.mkdtemp(prefix=".search-", dir=state or output.parent))
+    fresh = bundle.parent / f".{bundle.name}-new"
     shutil.rmtree(fresh, ignore_errors=True)  # from a build that was killed
-    stamp = _pages_stamp(output, pages, language) if stamp_path else None
-    if stamp and (bundle / "pagefind-entry.json").exists() and _read_stamp(stamp_path) == stamp:
-        return
-    if next(output.glob(pages), None) is None:  # no article yet: nothing to search
-        shutil.rmtree(bundle, ignore_errors=True)
-        return
+    try:
+        for page in pages:
+            target = work / "site" / page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(output / page, target)
+            except OSError:  # another file system
+                shutil.copyfile(output / page, target)
+        _pagefind(work / "site", fresh, language)
+        stable_filters(fresh)
+        _sync(fresh, bundle)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _pagefind(site: Path, fresh: Path, language: str) -> None:
     command = [
         sys.executable,
         "-m",
         "pagefind",
         "--site",
-        str(output),
-        "--glob",
-        pages,
+        str(site),
         "--output-path",
         str(fresh),
         "--force-language",
@@ -124,32 +221,42 @@ def index_site(
     except (OSError, subprocess.TimeoutExpired) as error:
         raise SearchError(f"search index: pagefind did not run: {error}") from None
     if done.returncode != 0 or not (fresh / "pagefind.js").exists():
-        shutil.rmtree(fresh, ignore_errors=True)
         reason = (done.stderr or done.stdout).strip().splitlines()
         raise SearchError(
             f"search index: pagefind failed: {reason[-1] if reason else done.returncode}"
         )
-    stable_filters(fresh)
-    _sync(fresh, bundle)
-    shutil.rmtree(fresh, ignore_errors=True)
-    if stamp_path:  # beside Pelican's cache: the output holds only the site
-        atomic_write(stamp_path, stamp)
+    for path in fresh.glob("pagefind-*"):
+        if path.name.startswith(_UNUSED):
+            path.unlink()
 
 
-def _pages_stamp(output: Path, pages: str, language: str) -> str:
-    """What the index depends on: the pages' names and bytes (and the Pagefind release)."""
-    digest = hashlib.sha256(f"{PAGEFIND}\n{pages}\n{language}\n".encode())
-    for path in sorted(output.glob(pages)):
-        digest.update(f"{path.relative_to(output)}\n".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+def _remove_others(root: Path, wanted: set[str]) -> None:
+    """Bundles of blocks that are gone, and files of an older layout, once the list is written."""
+    if not root.is_dir():
+        return
+    for path in sorted(root.iterdir()):
+        if path.name in wanted:
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def _pages_stamp(output: Path, pages: list[str], language: str) -> str:
+    """What a block's bundle depends on: its pages and their files (and the Pagefind release)."""
+    digest = hashlib.sha256(f"{PAGEFIND}\n{language}\n".encode())
+    for page in pages:
+        info = (output / page).stat()
+        digest.update(f"{page}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
-def _read_stamp(path: Path) -> str | None:
+def _read_json(path: Path) -> dict:
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return None
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _sync(fresh: Path, bundle: Path) -> None:

@@ -1,6 +1,9 @@
 /* Site search with Pagefind's JavaScript API: full text, a filter per taxonomy, best
    match or newest first, 20 results at a time. Pagefind downloads only the chunks of its
-   index that a query needs. Results are built as text nodes: nothing from an article is
+   index that a query needs. The index comes in bundles, one per block of time
+   (bundles.json lists them): the first is loaded, the others merged into it, each with
+   a filter of its own ("bundle") so that newest first can read each bundle's own order
+   and merge them by date. Results are built as text nodes: nothing from an article is
    ever parsed as markup here, only Pagefind's <mark> around the words found. */
 (function () {
   "use strict";
@@ -24,16 +27,73 @@
   var current = null; // {results, shown, query}
   var serial = 0;
 
+  var bundles = [];
   function engine() {
     if (!loading) {
-      loading = import(bundle + "pagefind.js").then(function (pagefind) {
-        return pagefind.options({ excerptLength: 30, baseUrl: basePath }).then(function () {
-          pagefind.init();
-          return pagefind;
+      loading = fetch(bundle + "bundles.json")
+        .then(function (response) {
+          if (!response.ok) throw new Error("no search index");
+          return response.json();
+        })
+        .then(function (manifest) {
+          bundles = manifest.bundles;
+          return import(bundle + bundles[0] + "/pagefind.js");
+        })
+        .then(function (pagefind) {
+          return pagefind
+            .options({ excerptLength: 30, baseUrl: basePath, mergeFilter: { bundle: bundles[0] } })
+            .then(function () {
+              pagefind.init();
+              return Promise.all(bundles.slice(1).map(function (name) {
+                return pagefind.mergeIndex(bundle + name + "/", {
+                  baseUrl: basePath,
+                  mergeFilter: { bundle: name },
+                });
+              }));
+            })
+            .then(function () { return pagefind; });
         });
-      });
     }
     return loading;
+  }
+
+  /* Newest first: each bundle sorts its own results by date; the lists are merged by
+     the date each result's fragment holds, loading only the fragments at their heads. */
+  function byDate(lists) {
+    var heads = lists.map(function () { return 0; });
+    var dates = new Map();
+    function when(result) {
+      if (!dates.has(result)) {
+        dates.set(result, result.data().then(function (data) {
+          return ((data.meta && data.meta.when) || "") + " " + data.url;
+        }));
+      }
+      return dates.get(result);
+    }
+    function next(count, taken) {
+      taken = taken || [];
+      var open = lists.map(function (list, i) { return heads[i] < list.length ? i : -1; })
+        .filter(function (i) { return i >= 0; });
+      if (taken.length >= count || !open.length) return Promise.resolve(taken);
+      return Promise.all(open.map(function (i) { return when(lists[i][heads[i]]); })).then(function (keys) {
+        var best = 0;
+        keys.forEach(function (key, k) { if (key > keys[best]) best = k; });
+        var i = open[best];
+        taken.push(lists[i][heads[i]]);
+        heads[i] += 1;
+        return next(count, taken);
+      });
+    }
+    return next;
+  }
+
+  function byScore(results) {
+    var shown = 0;
+    return function (count) {
+      var page = results.slice(shown, shown + count);
+      shown += page.length;
+      return Promise.resolve(page);
+    };
   }
 
   function element(tag, className, text) {
@@ -101,9 +161,10 @@
   }
 
   function showMore() {
-    var page = current.results.slice(current.shown, current.shown + PAGE);
     var mine = serial;
-    return Promise.all(page.map(function (result) { return result.data(); })).then(function (found) {
+    return current.next(PAGE).then(function (page) {
+      return Promise.all(page.map(function (result) { return result.data(); }));
+    }).then(function (found) {
       if (mine !== serial) return;
       found.forEach(function (data) {
         var item = element("li");
@@ -111,7 +172,7 @@
         link.href = data.url;
         item.appendChild(link);
         var tags = [];
-        Object.keys(data.filters || {}).forEach(function (name) {
+        Object.keys(data.filters || {}).filter(function (name) { return name !== "bundle"; }).forEach(function (name) {
           tags = tags.concat((data.filters[name] || []).slice(0, 4));
         });
         var date = (data.meta && data.meta.date) || "";
@@ -119,9 +180,9 @@
         if (data.excerpt) item.appendChild(excerpt(data.excerpt));
         list.appendChild(item);
       });
-      current.shown += page.length;
-      more.hidden = current.shown >= current.results.length;
-      var total = current.results.length;
+      current.shown += found.length;
+      var total = current.total;
+      more.hidden = current.shown >= total;
       status.textContent = total + " article" + (total === 1 ? "" : "s") + " found" +
         (current.query ? " for “" + current.query + "”" : "") +
         (current.shown < total ? ", " + current.shown + " shown." : ".");
@@ -143,13 +204,27 @@
     // Filters alone: search for the chosen terms' own words, which every article filed under
     // them holds (its term links are indexed); Pagefind would otherwise load its whole index.
     var words = query || Object.keys(filters).map(function (name) { return filters[name]; }).join(" ");
-    if (order && order.value === "newest") options.sort = { date: "desc" };
+    var newest = order && order.value === "newest";
     return engine()
-      .then(function (pagefind) { return pagefind.search(words, options); })
-      .then(function (search) {
+      .then(function (pagefind) {
+        if (!newest) {
+          return pagefind.search(words, options).then(function (search) {
+            return { total: search.results.length, next: byScore(search.results) };
+          });
+        }
+        return Promise.all(bundles.map(function (name) {
+          var own = Object.assign({}, filters, { bundle: name });
+          return pagefind.search(words, { filters: own, sort: { date: "desc" } });
+        })).then(function (searches) {
+          var lists = searches.map(function (search) { return search.results; });
+          var total = lists.reduce(function (sum, list) { return sum + list.length; }, 0);
+          return { total: total, next: byDate(lists) };
+        });
+      })
+      .then(function (found) {
         if (mine !== serial) return;
-        current = { results: search.results, shown: 0, query: query };
-        if (!search.results.length) {
+        current = { total: found.total, next: found.next, shown: 0, query: query };
+        if (!found.total) {
           status.textContent = "No article found" + (query ? " for “" + query + "”" : "") + ".";
           return;
         }

@@ -32,13 +32,10 @@ PLUGINS = ["newsdigest.site"]
 TIMEZONE = "UTC"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 ARTICLE_TRANSLATION_ID = None
+# Articles a page of a topic or actor holds. Its archive pages, numbered from the oldest
+# so that they never shift, are topics/<slug>/page/<n>/ (taxonomies.listing_pages).
 DEFAULT_PAGINATION = 20
-PAGINATED_TEMPLATES = {"term": None}
-# Page 2 of a topic is topics/<slug>/page/2/.
-PAGINATION_PATTERNS = (
-    (1, "{url}", "{save_as}"),
-    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
-)
+PAGINATED_TEMPLATES = {}
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 
 # Articles live at <yyyy>/<mm>/<slug>/: date and slug never change once published.

@@ -100,8 +100,7 @@ def test_demo_site_has_every_kind_of_page(demo_site):
         "404.html",
         "sitemap.xml",
         "robots.txt",
-        "pagefind/pagefind.js",
-        "pagefind/pagefind-entry.json",
+        "pagefind/bundles.json",
         "search/index.html",
         "topics/index.html",
         "actors/index.html",
@@ -112,6 +111,9 @@ def test_demo_site_has_every_kind_of_page(demo_site):
         "theme/js/search.js",
     ]:
         assert (output / path).is_file(), path
+    for bundle in json.loads((output / "pagefind/bundles.json").read_text())["bundles"]:
+        assert (output / "pagefind" / bundle / "pagefind.js").is_file(), bundle
+        assert (output / "pagefind" / bundle / "pagefind-entry.json").is_file(), bundle
     articles = front_matters(demo_site["content"])
     assert articles
     for fields in articles:
@@ -355,10 +357,17 @@ def test_actor_index_is_grouped_by_kind(demo_site):
 
 def test_topic_page_is_paginated_with_feeds_and_actors(small_site):
     first = page(small_site, "topics/diplomacy/")
-    assert len(first.xpath("//article[@class='card']")) == 20
-    assert first.xpath("//a[@rel='next']/@href") == ["../../topics/diplomacy/page/2/"]
-    third = page(small_site, "topics/diplomacy/page/3/")
-    assert len(third.xpath("//article[@class='card']")) == 5
+    # 45 articles: the 20 oldest on archive page 1, the 25 newest on the topic's own page
+    assert len(first.xpath("//article[@class='card']")) == 25
+    assert first.xpath("//a[@rel='next']/@href") == ["../../topics/diplomacy/page/1/"]
+    archive = page(small_site, "topics/diplomacy/page/1/")
+    cards = archive.xpath("//article[@class='card']//h3//a/text()")
+    assert cards == [f"Story number {n}" for n in range(19, -1, -1)]
+    assert archive.xpath("//a[@rel='prev']/@href") == ["../../../../topics/diplomacy/"]
+    assert (
+        not archive.xpath("//a[@rel='next']")
+        and not (small_site / "topics/diplomacy/page/2").exists()
+    )
     feeds = first.xpath("//link[@rel='alternate']/@href")
     assert "../../feeds/topics/diplomacy.atom.xml" in feeds
     assert "../../feeds/topics/diplomacy.rss.xml" in feeds
@@ -528,7 +537,7 @@ def test_link_checker_finds_missing_pages_and_anchors(demo_site, tmp_path):
 
 def test_a_site_published_in_a_folder_of_its_host_has_no_broken_link(tmp_path):
     content, output = tmp_path / "content", tmp_path / "output"
-    many_articles(content, 25)
+    many_articles(content, 45)
     siteurl = "https://news.example.org/digest"
     build_site(
         content,
@@ -542,7 +551,7 @@ def test_a_site_published_in_a_folder_of_its_host_has_no_broken_link(tmp_path):
     assert home.xpath("//a[@class='brand']/@href") == [f"{siteurl}/"]
     assert page(output, "404.html").xpath("//a[@class='brand']/@href") == ["/digest/"]
     assert check_links(output, siteurl) == []
-    (output / "topics" / "diplomacy" / "page" / "2" / "index.html").unlink()
+    (output / "topics" / "diplomacy" / "page" / "1" / "index.html").unlink()
     assert check_links(output, siteurl)
 
 
@@ -688,6 +697,21 @@ def test_every_page_passes_the_nu_html_checker(demo_site):
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+
+
+def test_archive_pages_keep_their_articles_as_new_ones_arrive(tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    many_articles(content, 61)  # 61 = own page 21 + archive pages 1 and 2 (20 each)
+    build_site(content, output)
+    topic = output / "topics" / "diplomacy"
+    archive = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in topic.glob("page/*/index.html")}
+    assert sorted(p.parent.name for p in archive) == ["1", "2"]
+    own = (topic / "index.html").read_bytes()
+    write_article(content, "later", date="2026-04-20T10:00:00+00:00", topics=["diplomacy"])
+    build_site(content, output)
+    assert (topic / "index.html").read_bytes() != own
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in archive} == archive
+    assert len(page(output, "topics/diplomacy/").xpath("//article[@class='card']")) == 22
 
 
 def test_the_search_index_is_left_alone_when_no_article_page_changed(tmp_path, caplog):

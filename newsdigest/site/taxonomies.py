@@ -3,8 +3,9 @@
 `TAXONOMIES` in the settings maps a front-matter field (`topics`, `actors`)
 to its declaration. For each, this generator turns the article's names into
 linked terms, looks each term up in the editors' vocabulary (slug, kind, role,
-IPTC code), and writes an index of all terms, a paginated page per term, and an
-Atom and an RSS feed per term, with URLs from the declaration.
+IPTC code), and writes an index of all terms, a page per term with its archive
+pages (`listing_pages`), and an Atom and an RSS feed per term, with URLs from the
+declaration.
 
 Every step is linear in the number of (article, term) pairs: no page loops
 over all articles.
@@ -13,6 +14,7 @@ over all articles.
 from __future__ import annotations
 
 import logging
+import posixpath
 from collections import Counter
 from operator import attrgetter
 from pathlib import Path
@@ -63,6 +65,83 @@ class Term:
 
     def __repr__(self):
         return f"<{self.taxonomy.singular} {self.name!r}>"
+
+
+class Heading:
+    """What a page shows of a taxonomy or a term in its heading: names and links. A page
+    is keyed by what it is given (cache.py): given the whole taxonomy, every term page
+    would change when any term appears; an archive page given its whole term would
+    change with every new article."""
+
+    def __init__(self, **shown):
+        self.__dict__.update(shown)
+
+
+def term_heading(term: Term) -> Heading:
+    return Heading(
+        name=term.name,
+        url=term.url,
+        meta=term.meta,
+        feed_atom=term.feed_atom,
+        feed_rss=term.feed_rss,
+    )
+
+
+def taxonomy_heading(taxonomy: Taxonomy) -> Heading:
+    return Heading(
+        field=taxonomy.field,
+        singular=taxonomy.singular,
+        title=taxonomy.title,
+        index_url=taxonomy.index_url,
+    )
+
+
+class ListingPage:
+    """One page of a term's articles, newest first; `number` is 0 on the term's own page."""
+
+    def __init__(self, articles: list, number: int, url: str, newer: str | None, older: str | None):
+        self.object_list = articles
+        self.number, self.url = number, url
+        self.newer_url, self.older_url = newer, older
+
+
+def listing_pages(
+    articles: list, size: int, url: str, save_as: str
+) -> list[tuple[str, ListingPage]]:
+    """(save_as, page) for a term's own page and its archive pages.
+
+    Archive pages hold `size` articles each and are numbered from the oldest: page 1
+    holds the first `size` articles ever filed under the term, and keeps them. The term's
+    own page shows the rest, newest first (`size` to 2 × `size` - 1 of them). A new
+    article changes the own page only; once every `size` articles it also adds an
+    archive page and relinks the one before it. Nothing else shifts."""
+    size = max(int(size or 0), 1)
+    archived = max(len(articles) // size - 1, 0)
+    folder = posixpath.dirname(save_as)
+
+    def address(number: int) -> tuple[str, str]:
+        return f"{url}page/{number}/", posixpath.join(folder, f"page/{number}/index.html")
+
+    pages = [
+        (
+            save_as,
+            ListingPage(
+                articles[: len(articles) - archived * size],
+                0,
+                url,
+                None,
+                address(archived)[0] if archived else None,
+            ),
+        )
+    ]
+    oldest_first = articles[::-1]
+    for number in range(1, archived + 1):
+        page_url, page_save_as = address(number)
+        newer = address(number + 1)[0] if number < archived else url
+        older = address(number - 1)[0] if number > 1 else None
+        chunk = oldest_first[(number - 1) * size : number * size][::-1]
+        pages.append((page_save_as, ListingPage(chunk, number, page_url, newer, older)))
+    return pages
 
 
 class Taxonomy:
@@ -237,21 +316,25 @@ class TaxonomyGenerator(Generator):
                 url=taxonomy.index_url,
             )
             template = self.get_template("term")
+            size = self.settings.get("DEFAULT_PAGINATION") or 20
+            shown = taxonomy_heading(taxonomy)
             for term in terms:
-                writer.write_file(
-                    term.save_as,
-                    template,
-                    self.context,
-                    relative_urls=relative_urls,
-                    taxonomy=taxonomy,
-                    term=term,
-                    quotes=term.quotes[:TERM_QUOTES],
-                    articles=term.articles,
-                    paginated={"articles": term.articles},
-                    template_name="term",
-                    page_name=term.url.rstrip("/"),
-                    url=term.url,
-                )
+                heading = term_heading(term)
+                for save_as, listing in listing_pages(term.articles, size, term.url, term.save_as):
+                    own = listing.number == 0
+                    writer.write_file(
+                        save_as,
+                        template,
+                        self.context,
+                        relative_urls=relative_urls,
+                        taxonomy=shown,
+                        term=term if own else heading,
+                        quotes=term.quotes[:TERM_QUOTES] if own else [],
+                        articles_page=listing,
+                        template_name="term",
+                        page_name=listing.url.rstrip("/"),
+                        url=listing.url,
+                    )
                 title = f"{taxonomy.singular.title()}: {term.name}"
                 for path, feed_type in ((term.feed_atom, "atom"), (term.feed_rss, "rss")):
                     if path:

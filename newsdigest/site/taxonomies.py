@@ -73,27 +73,8 @@ class Heading:
     would change when any term appears; an archive page given its whole term would
     change with every new article."""
 
-    def __init__(self, **shown):
-        self.__dict__.update(shown)
-
-
-def term_heading(term: Term) -> Heading:
-    return Heading(
-        name=term.name,
-        url=term.url,
-        meta=term.meta,
-        feed_atom=term.feed_atom,
-        feed_rss=term.feed_rss,
-    )
-
-
-def taxonomy_heading(taxonomy: Taxonomy) -> Heading:
-    return Heading(
-        field=taxonomy.field,
-        singular=taxonomy.singular,
-        title=taxonomy.title,
-        index_url=taxonomy.index_url,
-    )
+    def __init__(self, value, *names: str):
+        self.__dict__.update((name, getattr(value, name)) for name in names)
 
 
 class ListingPage:
@@ -317,9 +298,9 @@ class TaxonomyGenerator(Generator):
             )
             template = self.get_template("term")
             size = self.settings.get("DEFAULT_PAGINATION") or 20
-            shown = taxonomy_heading(taxonomy)
+            shown = Heading(taxonomy, "field", "singular", "title", "index_url")
             for term in terms:
-                heading = term_heading(term)
+                heading = Heading(term, "name", "url", "meta", "feed_atom", "feed_rss")
                 for save_as, listing in listing_pages(term.articles, size, term.url, term.save_as):
                     own = listing.number == 0
                     writer.write_file(

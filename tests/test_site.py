@@ -319,6 +319,16 @@ def test_related_articles_match_a_brute_force_ranking():
         assert shared[article.related[0].number] == best
         assert all(shared[other.number] >= 1 for other in article.related)
 
+    # A new article changes the related articles of its neighbours in time, not of the
+    # whole history of its terms (their rarity moves on a coarse scale).
+    add_related(articles, {"topics": Taxonomy(terms)}, limit=3, window=8)
+    before = {article.number: [o.number for o in article.related] for article in articles}
+    newest = Article(30, [terms[1]])
+    terms[1].articles.append(newest)
+    add_related([*articles, newest], {"topics": Taxonomy(terms)}, limit=3, window=8)
+    changed = [a.number for a in articles if [o.number for o in a.related] != before[a.number]]
+    assert all(number >= 20 for number in changed), changed
+
 
 # ---- topics and actors ------------------------------------------------------------------------
 

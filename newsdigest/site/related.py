@@ -5,6 +5,10 @@ actor to its articles, sorted by date. For each article and each of its terms
 only the CANDIDATE_WINDOW articles nearest in time on that term's list are
 counted, so the work is linear in the number of articles whatever the size
 of the biggest topic, never quadratic.
+
+A term's rarity is read on a scale of powers of two (a term of 100 articles is as
+rare as one of 120): an article filed under a term would otherwise change the
+ranking, and so the page, of related articles all through the term's history.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ def add_related(articles, taxonomies, limit: int = RELATED_LIMIT, window: int = 
                 at = positions.get(id(article))
                 if at is None:
                     continue
-                rarity = 1 / len(listed)
+                rarity = 1 / (1 << len(listed).bit_length())
                 for other in listed[max(0, at - half) : at + half + 1]:
                     key = id(other)
                     if key != id(article):

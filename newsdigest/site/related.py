@@ -6,9 +6,10 @@ only the CANDIDATE_WINDOW articles nearest in time on that term's list are
 counted, so the work is linear in the number of articles whatever the size
 of the biggest topic, never quadratic.
 
-A term's rarity is read on a scale of powers of two (a term of 100 articles is as
-rare as one of 120): an article filed under a term would otherwise change the
-ranking, and so the page, of related articles all through the term's history.
+Ties go to the nearest in time. They used to go to the rarer shared terms, but a
+term's size changes with every article filed under it, and with it the ranking,
+and so the page, of related articles all through the term's history: a rebuild
+after ten new articles rendered a hundred old pages again.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ CANDIDATE_WINDOW = 40
 
 
 def add_related(articles, taxonomies, limit: int = RELATED_LIMIT, window: int = CANDIDATE_WINDOW):
-    """Set `article.related` to at most `limit` articles: most shared terms first, then the
-    rarer shared terms (a shared minister says more than a shared country), then nearest in time."""
+    """Set `article.related` to at most `limit` articles: most shared terms first, then
+    nearest in time."""
     index = {id(article): position for position, article in enumerate(articles)}
     term_lists = {}  # id(term) -> (articles, {id(article): position in them})
     for taxonomy in taxonomies.values():
@@ -33,26 +34,23 @@ def add_related(articles, taxonomies, limit: int = RELATED_LIMIT, window: int = 
     half = window // 2
     for article in articles:
         own = index[id(article)]
-        scores: dict[int, list] = {}  # id(other) -> [shared terms, rarity of the shared terms]
+        shared: dict[int, int] = {}  # id(other) -> terms shared with it
         for field in taxonomies:
             for term in getattr(article, field, None) or []:
                 listed, positions = term_lists[id(term)]
                 at = positions.get(id(article))
                 if at is None:
                     continue
-                rarity = 1 / (1 << len(listed).bit_length())
                 for other in listed[max(0, at - half) : at + half + 1]:
                     key = id(other)
                     if key != id(article):
-                        score = scores.setdefault(key, [0, 0.0])
-                        score[0] += 1
-                        score[1] += rarity
-        # (most shared, rarest, nearest, first found): tuples compare without a key function
+                        shared[key] = shared.get(key, 0) + 1
+        # (most shared, nearest, first found): tuples compare without a key function
         ranked = [
-            (-shared, -rarity, abs(index[key] - own), order, index[key])
-            for order, (key, (shared, rarity)) in enumerate(scores.items())
+            (-count, abs(index[key] - own), order, index[key])
+            for order, (key, count) in enumerate(shared.items())
         ]
-        article.related = [articles[item[4]] for item in heapq.nsmallest(limit, ranked)]
+        article.related = [articles[item[3]] for item in heapq.nsmallest(limit, ranked)]
 
 
 def add_neighbours(articles) -> None:

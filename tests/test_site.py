@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import logging
 import posixpath
 import shutil
 import subprocess
@@ -737,7 +738,7 @@ def test_the_search_index_is_left_alone_when_no_article_page_changed(tmp_path, c
     assert "discarding" not in caplog.text  # nothing of ours is taken for a torn Pelican cache
 
 
-def test_an_article_in_the_newest_month_re_indexes_only_its_bundle(tmp_path):
+def test_an_article_in_the_newest_month_re_indexes_only_its_bundle(tmp_path, caplog):
     content, output = tmp_path / "content", tmp_path / "output"
     for number in range(3):
         write_article(content, f"february-{number}", date=_march(2 + number, month=2).isoformat())
@@ -746,8 +747,16 @@ def test_an_article_in_the_newest_month_re_indexes_only_its_bundle(tmp_path):
     assert search_bundle(output)["bundles"] == ["2026", "2026-03"]
     older = output / "pagefind" / "2026"
     files = {p: p.stat().st_mtime_ns for p in older.rglob("*") if p.is_file()}
-    write_article(content, "march-news", body="A quokka escaped.", date=_march(20).isoformat())
-    build_site(content, output)
+    last_february = output / "2026/02/february-2/index.html"
+    before = last_february.read_bytes()
+    # The first of March now: February's last article links to it as its next one, a
+    # change outside what the index reads of that page, which stays as it was.
+    write_article(content, "march-news", body="A quokka escaped.", date=_march(1, 1).isoformat())
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="newsdigest.site.search"):
+        build_site(content, output)
+    assert last_february.read_bytes() != before
+    assert "1 of 2 blocks indexed: ['2026-03']" in caplog.text
     assert {p: p.stat().st_mtime_ns for p in older.rglob("*") if p.is_file()} == files
     assert search_bundle(output)["pages"] == 8
     # April news: March joins the rest of the year, and the old March bundle goes.

@@ -29,6 +29,7 @@ from newsdigest.atomic import atomic_write
 log = logging.getLogger(__name__)
 
 PAGE_CACHE_NAME = ".newsdigest-pages.json"
+SEARCH_KEY = "search:"  # prefix of an article page's search key among the page keys
 FULL, LISTING, LINK = 0, 1, 2  # how much of an object a page key takes in (`_summary`)
 _SHORT_LIST = 32  # longer lists (a term's articles) are summarised once per build
 
@@ -89,6 +90,18 @@ class PageKeys:
         named = self._named_terms(article, context) if article is not None else ""
         inputs = [part for item in sorted(kwargs.items(), key=lambda i: i[0]) for part in item]
         return self._key("page", name, template.name, self.code_key, named, extra, *inputs)
+
+    def search_key(self, job: Job) -> str | None:
+        """What the search index reads of an article page: the article's own attributes and
+        the terms its quotes name. Not its links to other articles (related, previous,
+        next), which the page shows outside the part Pagefind indexes: a new article
+        changes those on its neighbours' pages, not what the index holds of them."""
+        article = job.kwargs.get("article")
+        if job.kind != "page" or not isinstance(article, Content):
+            return None
+        own = self._article_summary(article, with_links=False)
+        named = self._named_terms(article, job.args[2])
+        return self._key("search", job.name, self.code_key, named, own)
 
     def _feed_entry(self, article) -> str:
         """What a feed shows of an article: its text, metadata, terms and link."""

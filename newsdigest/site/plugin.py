@@ -43,8 +43,7 @@ def link_articles(generators):
 
 def finish(pelican):
     """Pelican is done: render the pages the writer collected, then index them for search."""
-    writer.render_pages(pelican)
-    search.write_bundle(pelican)
+    search.write_bundle(pelican, writer.render_pages(pelican))
 
 
 def register():

@@ -47,6 +47,7 @@ import cbor2
 from pelican.generators import Generator
 
 from newsdigest.atomic import atomic_write, write_if_changed
+from newsdigest.site.cache import SEARCH_KEY
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +93,11 @@ class SearchGenerator(Generator):
 _PAGES: dict[int, list[tuple[str, dt.datetime]]] = {}
 
 
-def write_bundle(pelican) -> None:
-    """Pelican has written the site: index its article pages, block by block."""
+def write_bundle(pelican, page_keys: dict[str, str] | None = None) -> None:
+    """Pelican has written the site: index its article pages, block by block.
+
+    `page_keys` (the writer's) hold each article page's search key: what the index reads
+    of it. A block is indexed again when one of its pages' search keys changed."""
     settings = pelican.settings
     pages = _PAGES.pop(id(settings), [])
     cache = settings.get("CACHE_PATH")
@@ -104,6 +108,7 @@ def write_bundle(pelican) -> None:
         settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"]),
         # In a folder of its own: the cache folder's files are Pelican's pickles, checked as such.
         Path(cache) / "search" if cache else None,
+        page_keys,
     )
 
 
@@ -158,22 +163,26 @@ def index_site(
     blocks: dict[str, list[str]],
     name: str = DEFAULTS["SEARCH_BUNDLE_DIR"],
     state: Path | None = None,
+    page_keys: dict[str, str] | None = None,
 ) -> None:
     """Index each block of pages of a written site into `output/<name>/<block>/`.
 
     With a `state` folder, a block is skipped when its pages are the ones it read last
-    time (their names, sizes and modification times, kept there: the writer leaves a page
-    whose bytes did not change untouched), so a build re-indexes only the blocks it changed."""
+    time, so a build re-indexes only the blocks it changed. A page is known by its search
+    key when `page_keys` has one, else by its file's size and modification time (the
+    writer leaves a page whose bytes did not change untouched)."""
     root = output / name
     if state:
         state.mkdir(parents=True, exist_ok=True)
     done = _read_json(state / "blocks.json") if state else {}
-    stamps = {}
+    stamps, indexed = {}, []
     for block, pages in blocks.items():
-        stamps[block] = _pages_stamp(output, pages, language)
+        stamps[block] = _pages_stamp(output, pages, language, page_keys or {})
         if done.get(block) == stamps[block] and (root / block / "pagefind-entry.json").exists():
             continue
         _index_block(output, pages, language, root / block, state)
+        indexed.append(block)
+    log.info("search index: %d of %d blocks indexed: %s", len(indexed), len(blocks), indexed)
     if blocks:
         manifest = {"bundles": sorted(blocks)}
         write_if_changed(root / MANIFEST, json.dumps(manifest, separators=(",", ":")) + "\n")
@@ -243,12 +252,15 @@ def _remove_others(root: Path, wanted: set[str]) -> None:
             path.unlink()
 
 
-def _pages_stamp(output: Path, pages: list[str], language: str) -> str:
-    """What a block's bundle depends on: its pages and their files (and the Pagefind release)."""
+def _pages_stamp(output: Path, pages: list[str], language: str, page_keys: dict) -> str:
+    """What a block's bundle depends on: its pages (and the Pagefind release)."""
     digest = hashlib.sha256(f"{PAGEFIND}\n{language}\n".encode())
     for page in pages:
-        info = (output / page).stat()
-        digest.update(f"{page}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        key = page_keys.get(SEARCH_KEY + page)
+        if key is None:
+            info = (output / page).stat()
+            key = f"{info.st_size}\0{info.st_mtime_ns}"
+        digest.update(f"{page}\0{key}\n".encode())
     return digest.hexdigest()
 
 

@@ -29,6 +29,7 @@ from newsdigest import parallel
 from newsdigest.atomic import remove_stale_temporaries, write_if_changed
 from newsdigest.site.cache import (
     PAGE_CACHE_NAME,
+    SEARCH_KEY,
     Job,
     PageKeys,
     feed_job,
@@ -65,6 +66,7 @@ class DigestWriter(Writer):
         self.batch_pages = int(settings.get("RENDER_BATCH_PAGES") or BATCH_PAGES)
         self.jobs: list[Job] = []
         self.skipped = 0
+        self.page_keys: dict[str, str] = {}
         _OPEN.append(self)
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -131,6 +133,7 @@ class DigestWriter(Writer):
                 log.error("rendering failed: %s", error)
             raise RuntimeError(f"{len(failed)} rendering process(es) failed, see the errors above")
         save_page_cache(self.cache_path, keys)
+        self.page_keys = keys
         log.info("%d files, %d unchanged ones not rendered again", len(jobs), self.skipped)
 
     def _render_batch(self, batch: list[Job]) -> tuple[dict[str, str], int]:
@@ -142,6 +145,9 @@ class DigestWriter(Writer):
         """Render one job unless its key is unchanged (then 1); its key goes into `keys`."""
         if job.kind is not None:
             key = keys[job.name] = self.keys.key(job)
+            search = self.keys.search_key(job)
+            if search is not None:
+                keys[SEARCH_KEY + job.name] = search
             if self.previous.get(job.name) == key and Path(self.output_path, job.name).exists():
                 return 1
         if job.method == "write_feed":
@@ -226,8 +232,13 @@ def get_writer(pelican):
     return DigestWriter
 
 
-def render_pages(pelican) -> None:
-    """Pelican is done asking: render what its generators asked of this build's writer."""
+def render_pages(pelican) -> dict[str, str]:
+    """Pelican is done asking: render what its generators asked of this build's writer.
+
+    Returns the keys of the pages (and the search keys of the article pages) of this build."""
+    keys: dict[str, str] = {}
     for writer in [w for w in _OPEN if w.settings is pelican.settings]:
         _OPEN.remove(writer)
         writer.flush()
+        keys.update(writer.page_keys)
+    return keys

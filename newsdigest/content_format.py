@@ -81,6 +81,8 @@ class FrontMatterError(ValueError):
 
 def printable(text: str) -> str:
     """`text` without the characters that are never text (see `NOT_TEXT`); CR LF becomes LF."""
+    if text.isprintable():  # no control, surrogate or unassigned character: the usual case
+        return text
     return NOT_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 

@@ -42,12 +42,18 @@ MAX_WORDS = 7
 MAX_CHARACTERS = 100_000
 # What a name is written with: letters and marks, spaces, and the few signs names carry.
 _NAME_CHARACTERS = re.compile(r"[^\W\d_][\w .'’&+!-]*")
-_CREDIT = re.compile(
-    r"^[ \t]*(?:by|photo|photos|image|images|picture|credit|copyright|©|source|file photo)\b"
-    r"|getty images|\bap photo\b|/\s*(?:afp|reuters|ap)\b|\bvia (?:getty|reuters|ap)\b"
-    r"|contributed to this report|\b(?:reporting|writing|editing) by\b|all rights reserved",
-    re.IGNORECASE | re.MULTILINE,
+# A byline or credit line: how it starts, or what it holds anywhere (only lines holding
+# one of the _CREDIT_HINTS are searched: most paragraphs hold none).
+_CREDIT_START = re.compile(
+    r"[ \t]*(?:by|photo|photos|image|images|picture|credit|copyright|©|source|file photo)\b",
+    re.IGNORECASE,
 )
+_CREDIT_INSIDE = re.compile(
+    r"getty images|\bap photo\b|/\s*(?:afp|reuters|ap)\b|\bvia (?:getty|reuters|ap)\b"
+    r"|contributed to this report|\b(?:reporting|writing|editing) by\b|all rights reserved",
+    re.IGNORECASE,
+)
+_CREDIT_HINTS = ("getty images", "ap photo", "/", "via ", "contributed to", "ing by", "all rights")
 # "BAAR, Switzerland (AP) —": the place a story was filed from, in capitals.
 _DATELINE_AFTER = re.compile(r"[ \t]*(?:,|\(|[—–-]|\n|$)")
 # The last word of a place's name: geography, not an actor.
@@ -462,10 +468,14 @@ def _in_credit(article: Text, position: int) -> bool:
     """Whether `position` is on a byline or credit line (the lines are found once per article)."""
     spans = article.__dict__.get("credit_lines")
     if spans is None:
-        text, spans = article.text, []
-        for match in _CREDIT.finditer(text):  # one scan of the text, then the lines around
-            end = text.find("\n", match.start())
-            spans.append((text.rfind("\n", 0, match.start()) + 1, end if end >= 0 else len(text)))
+        spans, start = [], 0
+        for line in article.text.split("\n"):
+            lower = line.lower()
+            if _CREDIT_START.match(line) or (
+                any(hint in lower for hint in _CREDIT_HINTS) and _CREDIT_INSIDE.search(line)
+            ):
+                spans.append((start, start + len(line)))
+            start += len(line) + 1
         article.credit_lines = spans
     return any(start <= position < end for start, end in spans)
 

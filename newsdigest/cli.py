@@ -101,7 +101,7 @@ def _render(ingesting, content: Path, output: Path, force: bool, settings: dict)
     report = ingesting.result()
     try:
         with _storage_errors():
-            return report, build_site(content, output, force=force, **settings)
+            return report, build_site(content, output, force=force, **settings).written
     except BuildError as error:
         for name, reason in error.failures:
             print(f"error: {content / name}: could not be processed: {reason}", file=sys.stderr)

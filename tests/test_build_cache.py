@@ -42,14 +42,14 @@ def test_rebuilds_match_a_full_build(tmp_path, generate):
     seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
     generate.generate(30, seeds, seed=7, progress=False)
     ingest(seeds, content)
-    assert build_site(content, output) is True
-    assert build_site(content, output) is False  # nothing changed: Pelican does not run
+    assert build_site(content, output).written is True
+    assert build_site(content, output).written is False  # nothing changed: Pelican does not run
 
     generate.generate(3, seeds, seed=7, start=30, progress=False)  # three new articles
     edited = sorted(seeds.glob("*.txt"))[4]
     edited.write_text(edited.read_text() + "\nThe ministry confirmed the figures.\n")
     ingest(seeds, content)
-    assert build_site(content, output) is True
+    assert build_site(content, output).written is True
 
     fresh = tmp_path / "fresh"
     build_site(content, fresh, force=True)
@@ -69,7 +69,7 @@ def test_a_theme_change_renders_every_page_again(tmp_path, generate):
         (ROOT / "pelican.conf.py").read_text(encoding="utf-8"), encoding="utf-8"
     )
     shutil.copytree(ROOT / "theme", theme)
-    assert build_site(content, output, tmp_path / "settings.py") is True
+    assert build_site(content, output, tmp_path / "settings.py").written is True
     assert page.read_text() != "stale"
 
 

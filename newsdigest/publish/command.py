@@ -137,7 +137,6 @@ def build_production(
     seeds: Path, content: Path, output: Path, config: PublishConfig, *, strict: bool = False
 ) -> Built:
     """Ingest, then build with production settings; refuse on failed seeds (strict) or errors."""
-    from pelican import signals
 
     from newsdigest.ingest.run import ingest
     from newsdigest.site import build as site
@@ -152,29 +151,23 @@ def build_production(
         raise PublishError(
             f"{len(report.failed)} seed(s) failed and --strict is set (first: {name}: {reason})"
         )
-    errors, articles = _Errors(), []
-
-    def count(generator):
-        articles.extend(article.save_as for article in generator.articles)
-
+    errors = _Errors()
     logging.getLogger("pelican").addHandler(errors)
-    signals.article_generator_finalized.connect(count)
     try:
-        site.build_site(Path(content), Path(output), force=True, **settings)
+        built = site.build_site(Path(content), Path(output), force=True, **settings)
     except LockedError as error:
         raise PublishError(str(error)) from None
     except Exception as error:
         raise PublishError(f"the build failed: {type(error).__name__}: {error}") from error
     finally:
         logging.getLogger("pelican").removeHandler(errors)
-        signals.article_generator_finalized.disconnect(count)
     if errors.messages:
         raise PublishError(f"the build failed: {errors.messages[0]}")
     # The build's own bookkeeping is not part of the site.
     stamp = getattr(site, "STAMP_NAME", None)
     if stamp:
         (Path(output) / stamp).unlink(missing_ok=True)
-    return Built(report, articles, local_size(Path(output)))
+    return Built(report, list(built.articles), local_size(Path(output)))
 
 
 def production_folder(output: Path) -> Path:

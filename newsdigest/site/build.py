@@ -2,22 +2,35 @@
 
 A build that would change nothing is skipped: the output folder keeps a stamp, the
 hash of everything the build reads (fingerprint.py). A build that runs renders only
-the pages whose inputs changed (writer.py, cache.py).
+the pages whose inputs changed (writer.py, cache.py). Pelican runs in a forked process;
+the search index is built once it has ended (search.py).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.settings import read_settings
 
 from newsdigest.lock import folder_lock
+from newsdigest.parallel import run_forked
 from newsdigest.site.fingerprint import ROOT, code_fingerprint, inputs_fingerprint
+from newsdigest.site.search import deferred_bundle, index_site
 
 STAMP_NAME = ".newsdigest-build"
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    """What `build_site` did: whether it wrote the site, and where the articles it published
+    were saved (relative to the output folder)."""
+
+    written: bool
+    articles: tuple[str, ...] = ()
 
 
 class BuildError(RuntimeError):
@@ -74,8 +87,8 @@ def build_site(
     *,
     force: bool = False,
     **overrides,
-) -> bool:
-    """Render the site into `output_dir`; return False when it was already up to date."""
+) -> SiteBuild:
+    """Render the site into `output_dir`; `written` is False when it was already up to date."""
     logging.getLogger("pelican").setLevel(logging.WARNING)
     settings = pelican_settings(content_dir, output_dir, settings_file, **overrides)
     output_dir = Path(output_dir)
@@ -83,22 +96,77 @@ def build_site(
         stamp = output_dir / STAMP_NAME
         inputs = inputs_fingerprint(settings)
         if not force and _read(stamp) == inputs:
-            return False
+            return SiteBuild(False)
         stamp.unlink(missing_ok=True)  # a build that fails midway leaves no stamp behind
         # Computed once here rather than by the writer; --force renders every page.
         settings["PAGE_CACHE_KEY"] = code_fingerprint(settings)
         settings["PAGE_CACHE"] = not force
-        unprocessed = _Unprocessed()
-        pelican_log = logging.getLogger("pelican")
-        pelican_log.addHandler(unprocessed)
-        try:
-            Pelican(settings).run()
-        finally:
-            pelican_log.removeHandler(unprocessed)
-        if unprocessed.failures:  # no stamp: the next build tries them again
-            raise BuildError(sorted(set(unprocessed.failures)))
+        failures, articles, search = _pelican_in_a_child(settings)
+        if search is not None:
+            index_site(*search)
+        if failures:  # no stamp: the next build tries them again
+            raise BuildError(failures)
         stamp.write_text(inputs + "\n", encoding="utf-8")
-    return True
+    return SiteBuild(True, articles)
+
+
+def _run_pelican(settings: dict) -> tuple[list, list[tuple[str, str]], tuple, tuple | None]:
+    """Pelican's run, in a forked process: the articles' failures, and the search index's
+    work, done once the process has ended and what it held (every article, its pages'
+    renderers) has gone back to the system; Pagefind holds a block's pages in memory too.
+
+    The process's log records come back with its outcome and are logged here."""
+    forwarded, unprocessed = _Forwarded(), _Unprocessed()
+    root, pelican_log = logging.getLogger(), logging.getLogger("pelican")
+    handlers, root.handlers = root.handlers, [forwarded]
+    pelican_log.addHandler(unprocessed)
+    settings["SEARCH_DEFERRED"] = True
+    articles: list[str] = []
+
+    def published(generator):
+        articles.extend(article.save_as for article in generator.articles)
+
+    signals.article_generator_finalized.connect(published)
+    try:
+        Pelican(settings).run()
+    except BaseException as error:
+        error.log_records = forwarded.records
+        raise
+    finally:  # where there is no fork, this ran in the caller's process
+        root.handlers = handlers
+        pelican_log.removeHandler(unprocessed)
+        signals.article_generator_finalized.disconnect(published)
+    failures = sorted(set(unprocessed.failures))
+    return forwarded.records, failures, tuple(articles), deferred_bundle()
+
+
+def _pelican_in_a_child(settings: dict) -> tuple[list[tuple[str, str]], tuple, tuple | None]:
+    try:
+        records, failures, articles, search = run_forked(_run_pelican, settings)
+    except BaseException as error:
+        _log(getattr(error, "log_records", []))
+        raise
+    _log(records)
+    return failures, articles, search
+
+
+def _log(records: list[logging.LogRecord]) -> None:
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+
+
+class _Forwarded(logging.Handler):
+    """Keeps a forked process's log records, made picklable, for its parent to log."""
+
+    def __init__(self):
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.msg, record.args, record.exc_info = record.getMessage(), None, None
+        self.records.append(record)
 
 
 def _read(path: Path) -> str | None:

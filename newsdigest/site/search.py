@@ -97,19 +97,34 @@ def write_bundle(pelican, page_keys: dict[str, str] | None = None) -> None:
     """Pelican has written the site: index its article pages, block by block.
 
     `page_keys` (the writer's) hold each article page's search key: what the index reads
-    of it. A block is indexed again when one of its pages' search keys changed."""
+    of it. A block is indexed again when one of its pages' search keys changed. With
+    `SEARCH_DEFERRED` set, the work is left for `deferred_bundle` to hand to the caller,
+    which indexes once Pelican's process has ended (build.py)."""
     settings = pelican.settings
     pages = _PAGES.pop(id(settings), [])
     cache = settings.get("CACHE_PATH")
-    index_site(
+    size = int(settings.get("SEARCH_BLOCK_SIZE", DEFAULTS["SEARCH_BLOCK_SIZE"]))
+    job = (
         Path(settings["OUTPUT_PATH"]),
         str(settings.get("DEFAULT_LANG") or "en"),
-        search_blocks(pages, int(settings.get("SEARCH_BLOCK_SIZE", DEFAULTS["SEARCH_BLOCK_SIZE"]))),
+        search_blocks(pages, size),
         settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"]),
         # In a folder of its own: the cache folder's files are Pelican's pickles, checked as such.
         Path(cache) / "search" if cache else None,
-        page_keys,
+        {k: v for k, v in (page_keys or {}).items() if k.startswith(SEARCH_KEY)},
     )
+    if settings.get("SEARCH_DEFERRED"):
+        _DEFERRED.append(job)
+    else:
+        index_site(*job)
+
+
+_DEFERRED: list[tuple] = []
+
+
+def deferred_bundle() -> tuple | None:
+    """The arguments of `index_site` that a deferred `write_bundle` left, if any."""
+    return _DEFERRED.pop() if _DEFERRED else None
 
 
 def search_blocks(pages: Iterable[tuple[str, dt.datetime]], size: int) -> dict[str, list[str]]:

@@ -5,7 +5,7 @@ entries never move), the seed's content hash (so unchanged seeds are skipped
 and renamed seeds are recognised) and fingerprints of the values it last wrote
 (so an editor's change to a field is noticed and kept).
 
-It lives in the content folder as `.ledger.json`, sorted, so that the same
+It lives in the content folder as `.ledger.json`, sorted, one line per article, so that the same
 seeds give the same bytes. During a run each finished article is appended to
 `.ledger.journal` first; a run killed midway loses nothing it had written, and
 the next run folds the journal back in.
@@ -139,11 +139,14 @@ class Ledger:
             self._journal = None
         if not self.changed:
             return
-        articles = {}
-        for slug in sorted(self.entries):  # field by field: dataclasses.asdict copies deeply
+        # One line per article, each by the C encoder (an indented dump is pure Python:
+        # seconds at 100,000 articles); field by field, as dataclasses.asdict copies deeply.
+        lines = []
+        for slug in sorted(self.entries):
             entry = self.entries[slug]
-            articles[slug] = {name: getattr(entry, name) for name in _STORED}
-        text = _json({"version": 1, "articles": articles}, indent=1, sort_keys=True)
+            stored = {name: getattr(entry, name) for name in _STORED}
+            lines.append(f"{_json(slug)}: {_json(stored, sort_keys=True)}")
+        text = '{"articles": {\n' + ",\n".join(lines) + '\n}, "version": 1}'
         if not self.path.exists() or self.path.read_text(encoding="utf-8") != text + "\n":
             atomic_write(self.path, text + "\n")
         self.journal_path.unlink(missing_ok=True)

@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 import sys
-from fnmatch import fnmatch
+from fnmatch import translate
 from importlib import metadata
 from pathlib import Path
 
@@ -123,6 +123,8 @@ def _tree_listing(folder: Path, ignore: list[str]):
     if not folder.is_dir():
         yield "(none)\n"
         return
+    # One expression for all the patterns (fnmatch's own translation), matched once a name.
+    ignored = re.compile("|".join([translate(p) for p in ignore] + [r"__pycache__\Z"]))
     stack = [folder]
     entries = []
     while stack:
@@ -132,7 +134,7 @@ def _tree_listing(folder: Path, ignore: list[str]):
         except OSError:
             continue
         for entry in scan:
-            if entry.name == "__pycache__" or any(fnmatch(entry.name, p) for p in ignore):
+            if ignored.match(entry.name):
                 continue
             if entry.is_dir(follow_symlinks=True):
                 stack.append(Path(entry.path))

@@ -95,13 +95,15 @@ def run_build(
 def _render(ingesting, content: Path, output: Path, force: bool, settings: dict):
     """Ingest's report, and whether the site was written, once ingest is done; Pelican loads
     while ingest runs."""
-    from newsdigest.site.build import BuildError, build_site
+    from newsdigest.site.build import BuildError, build_site, inputs_early
     from newsdigest.site.search import SearchError
 
+    early = None if force else inputs_early(content, output, **settings)
     report = ingesting.result()
+    early = early if report.untouched else None
     try:
         with _storage_errors():
-            return report, build_site(content, output, force=force, **settings).written
+            return report, build_site(content, output, force=force, early=early, **settings).written
     except BuildError as error:
         for name, reason in error.failures:
             print(f"error: {content / name}: could not be processed: {reason}", file=sys.stderr)

@@ -164,3 +164,38 @@ def test_invoke_build_with_any_folders(tmp_path):
     )
     assert strict.returncode != 0
     assert "0 ingested, 1 unchanged, 1 failed" in strict.stdout
+
+
+def test_invoke_build_skips_only_when_ingest_changed_nothing(tmp_path):
+    """The build's inputs are hashed while ingest runs; a build after ingest wrote a new or
+    edited article is never taken for one with nothing to do."""
+    seeds, content, output = tmp_path / "in", tmp_path / "md", tmp_path / "site"
+    seeds.mkdir()
+    names = sorted(p.name for p in SEEDS.iterdir() if p.suffix == ".txt")[:3]
+    for name in names[:2]:
+        shutil.copy(SEEDS / name, seeds / name)
+    args = ["--seeds", str(seeds), "--content", str(content), "--output", str(output)]
+
+    def build() -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "invoke", "build", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "site written" in build()
+    assert "is up to date" in build()
+    shutil.copy(SEEDS / names[2], seeds / names[2])
+    assert "1 ingested" in (out := build()) and "site written" in out
+    assert len(list(output.glob("20*/*/*/index.html"))) == 3
+    assert "is up to date" in build()
+    seed = seeds / names[0]
+    lines = seed.read_text(encoding="utf-8").splitlines()
+    lines.insert(len(lines) // 2, "A quokka was seen later.")  # in the body
+    seed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert "site written" in build()
+    pages = [p.read_text(encoding="utf-8") for p in output.glob("20*/*/*/index.html")]
+    assert any("A quokka was seen later." in page for page in pages)

@@ -58,6 +58,7 @@ class Report:
     edited: list[tuple[str, list[str]]] = field(default_factory=list)  # kept editor changes
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     seedless: list[str] = field(default_factory=list)
+    untouched: bool = False  # nothing changed: the content folder was not even looked into
 
     def summary(self) -> str:
         parts = [
@@ -135,6 +136,7 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today, links_insi
     ):  # nothing changed since the last run: the ledger need not even be read
         report.unchanged = [seed.name for seed in listed]
         report.seedless = list(seen.get("seedless") or [])
+        report.untouched = True
         return report
     ledger = Ledger(content_dir).load()
     by_seed, by_digest = ledger.by_seed(), ledger.by_digest()

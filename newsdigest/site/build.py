@@ -18,7 +18,7 @@ from pelican.settings import read_settings
 
 from newsdigest.lock import folder_lock
 from newsdigest.parallel import run_forked
-from newsdigest.site.fingerprint import ROOT, code_fingerprint, inputs_fingerprint
+from newsdigest.site.fingerprint import ROOT, code_fingerprint, folder_times, inputs_fingerprint
 from newsdigest.site.search import deferred_bundle, index_site
 
 STAMP_NAME = ".newsdigest-build"
@@ -86,15 +86,22 @@ def build_site(
     settings_file: Path | None = None,
     *,
     force: bool = False,
+    early: tuple[str, list] | None = None,
     **overrides,
 ) -> SiteBuild:
-    """Render the site into `output_dir`; `written` is False when it was already up to date."""
+    """Render the site into `output_dir`; `written` is False when it was already up to date.
+
+    `early` is what `inputs_early` took while ingest ran: its hash of the inputs stands when
+    no content folder changed since (ingest writes every file by renaming it into its folder)."""
     logging.getLogger("pelican").setLevel(logging.WARNING)
     settings = pelican_settings(content_dir, output_dir, settings_file, **overrides)
     output_dir = Path(output_dir)
     with folder_lock(output_dir):
         stamp = output_dir / STAMP_NAME
-        inputs = inputs_fingerprint(settings)
+        if early is not None and folder_times(Path(settings["PATH"])) == early[1]:
+            inputs = early[0]
+        else:
+            inputs = inputs_fingerprint(settings)
         if not force and _read(stamp) == inputs:
             return SiteBuild(False)
         stamp.unlink(missing_ok=True)  # a build that fails midway leaves no stamp behind
@@ -108,6 +115,19 @@ def build_site(
             raise BuildError(failures)
         stamp.write_text(inputs + "\n", encoding="utf-8")
     return SiteBuild(True, articles)
+
+
+def inputs_early(
+    content_dir: Path, output_dir: Path, settings_file: Path | None = None, **overrides
+) -> tuple[str, list] | None:
+    """The hash of the build's inputs and the content folders' times, taken while ingest runs
+    on the other core; `build_site` keeps the hash if the folders did not change meanwhile."""
+    try:
+        settings = pelican_settings(content_dir, output_dir, settings_file, **overrides)
+        folders = folder_times(Path(settings["PATH"]))  # first: a write after this is seen
+        return inputs_fingerprint(settings), folders
+    except Exception:  # the build itself says what is wrong
+        return None
 
 
 def _run_pelican(settings: dict) -> tuple[list, list[tuple[str, str]], tuple, tuple | None]:

@@ -42,6 +42,20 @@ def inputs_fingerprint(settings: dict) -> str:
     return digest.hexdigest()
 
 
+def folder_times(folder: Path) -> list[tuple[str, int]]:
+    """Every folder below `folder` (itself included) with its modification time. A file
+    written atomically (renamed into its folder), added or removed changes its folder's."""
+    found, stack = [], [str(folder)]
+    while stack:
+        current = stack.pop()
+        try:
+            found.append((current, os.stat(current).st_mtime_ns))
+            stack += [e.path for e in os.scandir(current) if e.is_dir(follow_symlinks=True)]
+        except OSError:
+            found.append((current, -1))
+    return sorted(found)
+
+
 def code_fingerprint(settings: dict) -> str:
     """A hash over what shapes every page but the content: settings, theme, code, vocabulary."""
     digest = hashlib.sha256()

@@ -760,3 +760,14 @@ def test_a_run_with_nothing_changed_still_notices_what_did(tmp_path):
     report = ingest(seeds, content)
     assert report.ingested == [] and len(report.unchanged) == 3
     assert json.loads(stats.read_text(encoding="utf-8"))["seeds"]
+
+
+def test_nothing_changed_is_seen_whether_folders_are_named_relatively_or_not(tmp_path, monkeypatch):
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    for name in sorted(p.name for p in SEEDS.iterdir() if p.suffix == ".txt")[:2]:
+        shutil.copy(SEEDS / name, seeds)
+    monkeypatch.chdir(tmp_path)
+    assert len(ingest(Path("seeds"), Path("content")).ingested) == 2
+    assert ingest(Path("seeds"), Path("content")).untouched
+    assert ingest(seeds, content).untouched  # the same folders, named absolutely

@@ -221,7 +221,10 @@ class SeedStats:
         for root, dirs, _ in os.walk(self.content_dir):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             try:
-                state.append([root, None, os.stat(root).st_mtime_ns])
+                # relative: the same folder named as given or absolutely is the same folder
+                state.append(
+                    [os.path.relpath(root, self.content_dir), None, os.stat(root).st_mtime_ns]
+                )
             except OSError:
                 continue
         return state

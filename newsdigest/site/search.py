@@ -149,7 +149,8 @@ def search_blocks(pages: Iterable[tuple[str, dt.datetime]], size: int) -> dict[s
         quarters: dict[str, list[str]] = defaultdict(list)
         for month in names:
             quarters[f"{year}-q{(int(month[5:]) - 1) // 3 + 1}"].append(month)
-        for name, group in [(year, names)] if _count(months, names) <= size else quarters.items():
+        groups = {year: names} if _count(months, names) <= size else quarters
+        for name, group in groups.items():
             if _count(months, group) <= size:
                 blocks[name] = [path for month in group for _, path in months[month]]
             else:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from newsdigest.ingest.run import ingest
-from newsdigest.site.build import STAMP_NAME, BuildError, build_site
-from newsdigest.site.cache import PAGE_CACHE_NAME
+from newsdigest.site.build import STAMP_NAME, BuildError, build_site, pelican_settings
+from newsdigest.site.cache import page_cache_folder
 
 ROOT = Path(__file__).resolve().parent.parent
-BOOKKEEPING = {STAMP_NAME, PAGE_CACHE_NAME}
+BOOKKEEPING = {STAMP_NAME}
 
 
 def _generator():
@@ -54,6 +54,66 @@ def test_rebuilds_match_a_full_build(tmp_path, generate):
     fresh = tmp_path / "fresh"
     build_site(content, fresh, force=True)
     assert _files(output) == _files(fresh)
+
+
+def test_rebuilds_after_removals_hand_edits_vocabulary_and_settings_match_a_full_build(
+    tmp_path, generate
+):
+    """Every kind of change a digest sees, one after another: each rebuild writes what a
+    full build of the same inputs writes, byte for byte."""
+    import yaml
+
+    vocab = tmp_path / "vocab"
+    shutil.copytree(ROOT / "vocab", vocab)
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(30, seeds, seed=17, progress=False)
+    ingest(seeds, content, vocab_dir=vocab)
+    settings = {"VOCAB_PATH": str(vocab), "RENDER_PROCESSES": 2, "RENDER_BATCH_PAGES": 4}
+    build_site(content, output, **settings)
+    fresh_builds = iter(range(10))
+
+    def rebuild_is_a_full_build(**changed) -> dict[str, bytes]:
+        assert build_site(content, output, **settings, **changed).written is True
+        fresh = tmp_path / f"fresh-{next(fresh_builds)}"
+        build_site(content, fresh, force=True, **settings, **changed)
+        assert _files(output) == _files(fresh)
+        return _files(output)
+
+    before = _files(output)
+    articles = sorted(content.glob("20*/*/*.md"))
+    articles[3].unlink()  # an editor deletes an article
+    edited = articles[5]  # and retitles another, keeping the file's size
+    text = edited.read_text(encoding="utf-8")
+    title = yaml.safe_load(text.split("---")[1])["title"]
+    edited.write_text(text.replace(title, title[::-1], 1), encoding="utf-8")
+    after_edits = rebuild_is_a_full_build()
+    assert after_edits != before
+    assert any(title[::-1].encode() in page for page in after_edits.values())
+
+    # The vocabulary: a tagged person's role is reworded.
+    named = {
+        name
+        for path in content.glob("20*/*/*.md")
+        for name in yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1]).get(
+            "actors", []
+        )
+    }
+    actors_file = vocab / "actors.yaml"
+    entries = yaml.safe_load(actors_file.read_text(encoding="utf-8"))
+    person = next(e for e in entries if e["name"] in named and e.get("role"))
+    actors_file.write_text(
+        actors_file.read_text(encoding="utf-8").replace(
+            f"role: {person['role']}", f"role: Former {person['role']}", 1
+        ),
+        encoding="utf-8",
+    )
+    ingest(seeds, content, vocab_dir=vocab)
+    after_vocabulary = rebuild_is_a_full_build()
+    assert any(f"Former {person['role']}".encode() in page for page in after_vocabulary.values())
+
+    # The settings: the site's name, and how many entries a feed shows.
+    after_settings = rebuild_is_a_full_build(SITENAME="The Other Digest", FEED_MAX_ITEMS=5)
+    assert b"The Other Digest" in after_settings["index.html"]
 
 
 def test_a_theme_change_renders_every_page_again(tmp_path, generate):
@@ -114,13 +174,14 @@ def test_pages_rendered_in_forked_batches_are_the_pages_of_one_process(tmp_path,
     ingest(seeds, content)
 
     output = tmp_path / "output"  # the same folder: it is part of the settings, so of the keys
+    keys_file = page_cache_folder(pelican_settings(content, output)) / "keys.json"
     build_site(content, output, RENDER_PROCESSES=1)
-    alone, keys = _files(output), json.loads((output / PAGE_CACHE_NAME).read_text())
+    alone, keys = _files(output), json.loads(keys_file.read_text())
     shutil.rmtree(output)
     build_site(content, output, RENDER_PROCESSES=2, RENDER_BATCH_PAGES=batch)
 
     assert _files(output) == alone
-    assert json.loads((output / PAGE_CACHE_NAME).read_text()) == keys
+    assert json.loads(keys_file.read_text()) == keys
     assert len(keys) > 30
 
 

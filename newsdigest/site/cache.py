@@ -28,7 +28,7 @@ from newsdigest.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
-PAGE_CACHE_NAME = ".newsdigest-pages.json"
+PAGE_CACHE_NAME = "pages"  # folder in Pelican's cache folder: bookkeeping is not part of the site
 SEARCH_KEY = "search:"  # prefix of an article page's search key among the page keys
 FULL, LISTING, LINK = 0, 1, 2  # how much of an object a page key takes in (`_summary`)
 _SHORT_LIST = 32  # longer lists (a term's articles) are summarised once per build
@@ -52,14 +52,19 @@ def feed_job(name: str, args: tuple, kwargs: dict) -> Job:
     return Job(name, "write_feed", "feed", args, kwargs)
 
 
-def load_page_cache(path: Path | None) -> dict[str, str]:
-    """{output name: key} of the last build, or nothing."""
-    return _load_json(path) if path else {}
+def page_cache_folder(settings: dict) -> Path:
+    """Where the page keys live: beside the output, in the folder of Pelican's cache."""
+    return Path(settings.get("CACHE_PATH") or "cache") / PAGE_CACHE_NAME
 
 
-def save_page_cache(path: Path | None, keys: dict[str, str]) -> None:
-    if path is not None:
-        atomic_write(path, json.dumps(keys, sort_keys=True))
+def load_page_cache(path: Path) -> dict[str, str]:
+    """{output name: key} of the last build (every file it wrote), or nothing."""
+    return _load_json(path)
+
+
+def save_page_cache(path: Path, keys: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, json.dumps(keys, sort_keys=True))
 
 
 class PageKeys:

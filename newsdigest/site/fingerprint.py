@@ -30,16 +30,23 @@ def inputs_fingerprint(settings: dict) -> str:
     digest.update(b"[content]\n")
     for line in _tree_listing(Path(settings["PATH"]), settings.get("IGNORE_FILES", [])):
         digest.update(line.encode("utf-8", "surrogateescape"))
-    # Review lists give terms their kinds; Pelican ignores them as content.
+    digest.update(review_lists(settings).encode())
+    return digest.hexdigest()
+
+
+def review_lists(settings: dict) -> str:
+    """The review lists' sizes and times: they give terms their kinds, and Pelican ignores
+    them as content."""
+    lines = []
     for declaration in (settings.get("TAXONOMIES") or {}).values():
         if declaration.get("proposed"):
             path = Path(settings["PATH"]) / declaration["proposed"]
             try:
                 info = path.stat()
-                digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+                lines.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n")
             except OSError:
-                digest.update(f"{path}\0-\n".encode())
-    return digest.hexdigest()
+                lines.append(f"{path}\0-\n")
+    return "".join(lines)
 
 
 def folder_times(folder: Path) -> list[tuple[str, int]]:

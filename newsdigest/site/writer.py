@@ -10,6 +10,8 @@ writer collects them instead, and renders them when Pelican is done (`finalized`
 - every file is written to a temporary name and renamed over its target, and only when
   its bytes changed, so a reader of the output sees the old page or the new one, and a
   rebuild touches only what changed;
+- a file the last build wrote and this one does not (a deleted article's page, the page
+  of a term no article has any more) is removed, as a full build would not have it;
 - a feed that shows summaries never renders an article's body.
 """
 
@@ -28,12 +30,12 @@ from tqdm import tqdm
 from newsdigest import parallel
 from newsdigest.atomic import remove_stale_temporaries, write_if_changed
 from newsdigest.site.cache import (
-    PAGE_CACHE_NAME,
     SEARCH_KEY,
     Job,
     PageKeys,
     feed_job,
     load_page_cache,
+    page_cache_folder,
     page_job,
     save_page_cache,
 )
@@ -55,10 +57,10 @@ class DigestWriter(Writer):
         # Temporaries of a build that was killed; the output folder's lock is held by now.
         if Path(output_path).is_dir():
             remove_stale_temporaries(Path(output_path))
-        self.cache_path = (
-            Path(output_path) / PAGE_CACHE_NAME if settings.get("PAGE_CACHE", True) else None
-        )
-        self.previous = load_page_cache(self.cache_path)
+        (Path(output_path) / ".newsdigest-pages.json").unlink(missing_ok=True)  # kept there once
+        self.cache_path = page_cache_folder(settings) / "keys.json"
+        self.previous = load_page_cache(self.cache_path)  # also what the last build wrote
+        self.reuse = settings.get("PAGE_CACHE", True)  # False: render every page (--force)
         fields = tuple(settings.get("TAXONOMIES") or {})
         code_key = settings.get("PAGE_CACHE_KEY") or code_fingerprint(settings)
         self.keys = PageKeys(code_key, settings.get("FEED_MAX_ITEMS"), fields)
@@ -132,9 +134,18 @@ class DigestWriter(Writer):
             for error in failed:
                 log.error("rendering failed: %s", error)
             raise RuntimeError(f"{len(failed)} rendering process(es) failed, see the errors above")
+        gone = [
+            name for name in self.previous if name not in keys and not name.startswith(SEARCH_KEY)
+        ]
+        _remove(Path(self.output_path), gone)
         save_page_cache(self.cache_path, keys)
         self.page_keys = keys
-        log.info("%d files, %d unchanged ones not rendered again", len(jobs), self.skipped)
+        log.info(
+            "%d files, %d unchanged ones not rendered again, %d no longer written removed",
+            len(jobs),
+            self.skipped,
+            len(gone),
+        )
 
     def _render_batch(self, batch: list[Job]) -> tuple[dict[str, str], int]:
         keys: dict[str, str] = {}
@@ -142,13 +153,19 @@ class DigestWriter(Writer):
         return keys, skipped
 
     def _render(self, job: Job, keys: dict[str, str]) -> int:
-        """Render one job unless its key is unchanged (then 1); its key goes into `keys`."""
+        """Render one job unless its key is unchanged (then 1); its key goes into `keys`
+        (a page that is always rendered has the empty key: the next build knows it was written)."""
+        keys[job.name] = ""
         if job.kind is not None:
             key = keys[job.name] = self.keys.key(job)
             search = self.keys.search_key(job)
             if search is not None:
                 keys[SEARCH_KEY + job.name] = search
-            if self.previous.get(job.name) == key and Path(self.output_path, job.name).exists():
+            if (
+                self.reuse
+                and self.previous.get(job.name) == key
+                and Path(self.output_path, job.name).exists()
+            ):
                 return 1
         if job.method == "write_feed":
             elements, context, *rest = job.args
@@ -225,6 +242,20 @@ def _shares(jobs: list[Job], workers: int, size: int) -> tuple[deque, deque]:
     pages.sort(key=lambda job: id(job.kwargs["article"]))
     batches = [pages[start : start + size] for start in range(0, len(pages), size)]
     return deque(own), deque(batches)
+
+
+def _remove(output: Path, names: list[str]) -> None:
+    """Files the last build wrote and this one did not, and the folders they leave empty."""
+    root = output.resolve()
+    for name in sorted(names):
+        path = (output / name).resolve()
+        if not path.is_relative_to(root) or path == root:  # a damaged record names nothing else
+            continue
+        path.unlink(missing_ok=True)
+        folder = path.parent
+        while folder != root and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
 
 
 def get_writer(pelican):

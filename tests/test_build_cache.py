@@ -71,12 +71,17 @@ def test_rebuilds_after_removals_hand_edits_vocabulary_and_settings_match_a_full
     settings = {"VOCAB_PATH": str(vocab), "RENDER_PROCESSES": 2, "RENDER_BATCH_PAGES": 4}
     build_site(content, output, **settings)
     fresh_builds = iter(range(10))
+    keys = page_cache_folder(pelican_settings(content, output)) / "keys.json"
 
     def rebuild_is_a_full_build(**changed) -> dict[str, bytes]:
         assert build_site(content, output, **settings, **changed).written is True
         fresh = tmp_path / f"fresh-{next(fresh_builds)}"
         build_site(content, fresh, force=True, **settings, **changed)
         assert _files(output) == _files(fresh)
+        # What the rebuild took from the last build is what a full build computes afresh.
+        kept = keys.read_text()
+        build_site(content, output, force=True, **settings, **changed)
+        assert keys.read_text() == kept
         return _files(output)
 
     before = _files(output)

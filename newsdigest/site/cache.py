@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -67,18 +68,40 @@ def save_page_cache(path: Path, keys: dict[str, str]) -> None:
     atomic_write(path, json.dumps(keys, sort_keys=True))
 
 
+def load_article_records(path: Path, key: str) -> dict[str, list]:
+    """{article file: record} of the last build (`PageKeys.article_record`), if it had `key`."""
+    data = _load_json(path)
+    records = data.get("articles") if data.get("key") == key else None
+    return records if isinstance(records, dict) else {}
+
+
+def save_article_records(path: Path, key: str, records: dict[str, list]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"key": key, "articles": records}, sort_keys=True, separators=(",", ":"))
+    atomic_write(path, text)
+
+
 class PageKeys:
     """Computes page keys; remembers what pages share (articles, terms) for one build."""
 
-    def __init__(self, code_key: str, feed_max_items: int | None, fields: tuple[str, ...]):
+    def __init__(
+        self,
+        code_key: str,
+        feed_max_items: int | None,
+        fields: tuple[str, ...],
+        saved: dict[str, list] | None = None,
+    ):
         self.code_key = code_key
         self.feed_max_items = feed_max_items
         self.fields = fields  # the declared taxonomies: a feed entry shows their terms
+        # What the last build summarised of each article file, and this build's (`article_record`).
+        self.saved = saved or {}
+        self.records: dict[str, list] = {}
+        self._records: dict[int, tuple] = {}
         # Summaries by object, for this build only: pages share their articles and terms.
-        self._summaries: dict[int, tuple[str, str]] = {}
+        self._summaries: dict[int, str] = {}
         self._objects: dict[int, tuple] = {}
         self._identities: dict[int, tuple] = {}
-        self._feed_entries: dict[int, str] = {}
         self._lists: dict[tuple[int, int], tuple] = {}
         self._terms: list | None = None
 
@@ -112,9 +135,29 @@ class PageKeys:
         """What a feed shows of an article: its text, metadata, terms and link."""
         if not isinstance(article, Content):
             return self._summary(article, LINK)
-        known = self._feed_entries.get(id(article))
+        return self.article_record(article)[2]
+
+    def article_record(self, article) -> list:
+        """[file stamp, own summary, feed entry] of an article.
+
+        Both summaries are made of the article's own attributes, which come from its file
+        and the code key alone (the links to other articles are summarised apart): an
+        article whose file has the stamp it had at the last build (the same code key)
+        takes them from that build instead of serialising every attribute again."""
+        known = self._records.get(id(article))
         if known is not None:
-            return known
+            return known[1]
+        path = getattr(article, "relative_source_path", None)
+        stamp = _file_stamp(getattr(article, "source_path", None))
+        record = self.saved.get(path) if stamp is not None else None
+        if record is None or record[0] != stamp:
+            record = [stamp, self._own_summary(article), self._feed_summary(article)]
+        if stamp is not None:
+            self.records[path] = record
+        self._records[id(article)] = (article, record)  # the article kept: its id stays its own
+        return record
+
+    def _feed_summary(self, article) -> str:
         parts = [
             _identity(article),
             getattr(article, "body_digest", None)
@@ -124,8 +167,7 @@ class PageKeys:
             self._summary([getattr(article, name, None) for name in self.fields], LINK),
         ]
         text = "|".join(parts).encode("utf-8", "surrogatepass")
-        known = self._feed_entries[id(article)] = hashlib.sha256(text).hexdigest()
-        return known
+        return hashlib.sha256(text).hexdigest()
 
     def _named_terms(self, article, context: dict) -> str:
         """The terms named anywhere in an article's metadata (a quote's speaker links to one)."""
@@ -189,13 +231,15 @@ class PageKeys:
         if level == FULL and hasattr(value, "__dict__"):
             known = self._objects.get(id(value))
             if known is None:  # a term or an edition, the same for all its pages
+                # Its identity first: reading a Pelican category's URL sets attributes of it.
+                identity = _identity(value)
                 # Settings an object carries (Pelican's categories do) are in the code key.
                 public = {
                     k: v
                     for k, v in vars(value).items()
                     if not k.startswith("_") and k != "settings"
                 }
-                text = f"{_identity(value)}{self._summary(public, LISTING)}"
+                text = f"{identity}{self._summary(public, LISTING)}"
                 digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
                 known = (value, digest)  # the value is kept: its id stays its own
                 self._objects[id(value)] = known
@@ -218,19 +262,30 @@ class PageKeys:
 
     def _article_summary(self, article, with_links: bool) -> str:
         """An article by all its attributes; in a listing, without its links to other articles."""
+        own = self.article_record(article)[1]
+        if not with_links:
+            return own
         known = self._summaries.get(id(article))
         if known is None:
-            own, links = {}, {}
-            for name, item in vars(article).items():
-                if name not in _CONTENT_INTERNALS:
-                    (links if _links(item) else own)[name] = item
-            # one text for all the attributes: one call of the C encoder, not one each
-            own_text = self._summary(own, LINK).encode("utf-8", "surrogatepass")
-            links_text = self._summary(links, LINK).encode("utf-8", "surrogatepass")
-            without = hashlib.sha256(own_text).hexdigest()
-            known = (without, hashlib.sha256(own_text + b"\0" + links_text).hexdigest())
+            links = {
+                name: item
+                for name, item in vars(article).items()
+                if name not in _CONTENT_INTERNALS and _links(item)
+            }
+            text = own + "\0" + self._summary(links, LINK)
+            known = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
             self._summaries[id(article)] = known
-        return known[1] if with_links else known[0]
+        return known
+
+    def _own_summary(self, article) -> str:
+        own = {
+            name: item
+            for name, item in vars(article).items()
+            if name not in _CONTENT_INTERNALS and not _links(item)
+        }
+        # one text for all the attributes: one call of the C encoder, not one each
+        text = self._summary(own, LINK).encode("utf-8", "surrogatepass")
+        return hashlib.sha256(text).hexdigest()
 
 
 def _cacheable(kwargs: dict) -> bool:
@@ -272,6 +327,14 @@ def _identity(value) -> str:
     name = getattr(value, "name", None) or getattr(value, "title", None)
     when = date.isoformat() if isinstance(date, dt.date) else repr(date)
     return f"<{type(value).__name__}|{getattr(value, 'url', '')}|{name}|{when}>"
+
+
+def _file_stamp(path) -> str | None:
+    try:
+        info = path and os.stat(path)
+    except OSError:
+        return None
+    return f"{info.st_size}:{info.st_mtime_ns}" if info else None
 
 
 def _load_json(path: Path) -> dict:

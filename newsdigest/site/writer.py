@@ -34,9 +34,11 @@ from newsdigest.site.cache import (
     Job,
     PageKeys,
     feed_job,
+    load_article_records,
     load_page_cache,
     page_cache_folder,
     page_job,
+    save_article_records,
     save_page_cache,
 )
 from newsdigest.site.feeds import summary_only
@@ -58,12 +60,15 @@ class DigestWriter(Writer):
         if Path(output_path).is_dir():
             remove_stale_temporaries(Path(output_path))
         (Path(output_path) / ".newsdigest-pages.json").unlink(missing_ok=True)  # kept there once
-        self.cache_path = page_cache_folder(settings) / "keys.json"
+        folder = page_cache_folder(settings)
+        self.cache_path, self.records_path = folder / "keys.json", folder / "articles.json"
         self.previous = load_page_cache(self.cache_path)  # also what the last build wrote
         self.reuse = settings.get("PAGE_CACHE", True)  # False: render every page (--force)
         fields = tuple(settings.get("TAXONOMIES") or {})
         code_key = settings.get("PAGE_CACHE_KEY") or code_fingerprint(settings)
-        self.keys = PageKeys(code_key, settings.get("FEED_MAX_ITEMS"), fields)
+        # An article's own summaries depend on its file and the code alone.
+        saved = load_article_records(self.records_path, code_key) if self.reuse else {}
+        self.keys = PageKeys(code_key, settings.get("FEED_MAX_ITEMS"), fields, saved)
         self.workers = int(settings.get("RENDER_PROCESSES") or parallel.workers())
         self.batch_pages = int(settings.get("RENDER_BATCH_PAGES") or BATCH_PAGES)
         self.jobs: list[Job] = []
@@ -92,6 +97,9 @@ class DigestWriter(Writer):
         This process renders its own jobs meanwhile, then takes batches too.
         """
         jobs, self.jobs = self.jobs, []
+        for job in jobs:  # here, so that every process shares them and this one keeps them
+            if isinstance(job.kwargs.get("article"), Content):
+                self.keys.article_record(job.kwargs["article"])
         own, batches = _shares(jobs, self.workers, self.batch_pages)
         keys: dict[str, str] = {}
         self.skipped, failed = 0, []
@@ -139,6 +147,7 @@ class DigestWriter(Writer):
         ]
         _remove(Path(self.output_path), gone)
         save_page_cache(self.cache_path, keys)
+        save_article_records(self.records_path, self.keys.code_key, self.keys.records)
         self.page_keys = keys
         log.info(
             "%d files, %d unchanged ones not rendered again, %d no longer written removed",

@@ -10,6 +10,11 @@ other articles). A feed is keyed by the entries it shows (text, metadata, terms 
 link of each). Other pages (home, editions index, search) may show anything of the
 site and are always rendered.
 
+An article's own attributes come from its file and the code alone: their summaries are
+kept between builds with the file's size and time (`PageKeys.article_record`), so a
+rebuild serialises only the articles that changed. Its links to other articles
+(`related.LINKS`) are summarised every build.
+
 Also guards Pelican's own content cache against a build killed while saving it.
 """
 
@@ -26,6 +31,7 @@ from typing import NamedTuple
 from pelican.contents import Content
 
 from newsdigest.atomic import atomic_write
+from newsdigest.site.related import LINKS
 
 log = logging.getLogger(__name__)
 
@@ -267,12 +273,14 @@ class PageKeys:
             return own
         known = self._summaries.get(id(article))
         if known is None:
-            links = {
-                name: item
-                for name, item in vars(article).items()
-                if name not in _CONTENT_INTERNALS and _links(item)
-            }
-            text = own + "\0" + self._summary(links, LINK)
+            parts = [own]
+            for name in LINKS:
+                item = getattr(article, name, None)
+                if isinstance(item, list | tuple):
+                    parts.append(f"{name}=[{','.join(self._identity(x) for x in item)}]")
+                else:
+                    parts.append(f"{name}={self._summary(item, LINK)}")
+            text = "\0".join(parts)
             known = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
             self._summaries[id(article)] = known
         return known
@@ -281,7 +289,7 @@ class PageKeys:
         own = {
             name: item
             for name, item in vars(article).items()
-            if name not in _CONTENT_INTERNALS and not _links(item)
+            if name not in _CONTENT_INTERNALS and name not in LINKS
         }
         # one text for all the attributes: one call of the C encoder, not one each
         text = self._summary(own, LINK).encode("utf-8", "surrogatepass")
@@ -296,13 +304,6 @@ def _cacheable(kwargs: dict) -> bool:
     return isinstance(kwargs.get("article"), Content) or any(
         kwargs.get(kind) is not None for kind in ("term", "edition")
     )
-
-
-def _links(value) -> bool:
-    """Whether `value` is another article, or a list of them (related, previous, next)."""
-    if isinstance(value, list | tuple):
-        return bool(value) and all(isinstance(item, Content) for item in value)
-    return isinstance(value, Content)
 
 
 # Attributes of Pelican content that are the whole site or settings, not the article.

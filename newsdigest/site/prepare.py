@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from newsdigest.content_format import NOT_TEXT
 from newsdigest.site.markdown import link_remote_images
-from newsdigest.site.reader import LazyBody
+from newsdigest.site.reader import READER_NAME, LazyBody
 
 WORDS_PER_MINUTE = 230
 _TAG = re.compile(r"<[^>]*>")
@@ -138,11 +138,12 @@ def prepare(article, settings: dict) -> None:
         if settings.get("REMOTE_IMAGES", "link") != "show":
             article._content = link_remote_images(article._content)
     article.__class__ = _with_facts(type(article))
-    for key, value in list(article.metadata.items()):
-        article.metadata[key] = xml_safe(value)
-    for key in ("title", "summary", "quotes", "source", *(settings.get("TAXONOMIES") or {})):
-        if hasattr(article, key):
-            setattr(article, key, xml_safe(getattr(article, key)))
+    if getattr(article, "reader", None) != READER_NAME:  # ours made every text printable
+        for key, value in list(article.metadata.items()):
+            article.metadata[key] = xml_safe(value)
+        for key in ("title", "summary", "quotes", "source", *(settings.get("TAXONOMIES") or {})):
+            if hasattr(article, key):
+                setattr(article, key, xml_safe(getattr(article, key)))
     if "summary" in article.metadata:
         article._summary = article.metadata["summary"]
     source = getattr(article, "source", None)

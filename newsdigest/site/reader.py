@@ -30,6 +30,9 @@ _WORD = re.compile(r"\w+")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]*>")
 
 
+READER_NAME = "yamlmarkdown"  # how Pelican names this reader in an article's `reader`
+
+
 class YamlMarkdownReader(BaseReader):
     enabled = True
     file_extensions = ["md", "markdown"]

@@ -19,6 +19,9 @@ import heapq
 RELATED_LIMIT = 5
 CANDIDATE_WINDOW = 40
 
+# The attributes that link an article to others: page keys summarise them apart (cache.py).
+LINKS = ("related", "newer", "older")
+
 
 def add_related(articles, taxonomies, limit: int = RELATED_LIMIT, window: int = CANDIDATE_WINDOW):
     """Set `article.related` to at most `limit` articles: most shared terms first, then

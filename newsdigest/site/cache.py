@@ -109,7 +109,7 @@ class PageKeys:
         self._objects: dict[int, tuple] = {}
         self._identities: dict[int, tuple] = {}
         self._lists: dict[tuple[int, int], tuple] = {}
-        self._terms: list | None = None
+        self._terms: dict[str, list[str]] | None = None
 
     def key(self, job: Job) -> str:
         """The key of a page or feed: what it is made of (see the class docstring)."""
@@ -177,17 +177,15 @@ class PageKeys:
 
     def _named_terms(self, article, context: dict) -> str:
         """The terms named anywhere in an article's metadata (a quote's speaker links to one)."""
-        if self._terms is None:
-            self._terms = [
-                getattr(taxonomy, "terms", {})
-                for taxonomy in (context.get("taxonomies") or {}).values()
-            ]
+        if self._terms is None:  # every taxonomy's terms by name, once a build
+            self._terms = {}
+            for taxonomy in (context.get("taxonomies") or {}).values():
+                terms = getattr(taxonomy, "terms", None)
+                for name, term in terms.items() if isinstance(terms, dict) else ():
+                    self._terms.setdefault(name, []).append(_identity(term))
         found = []
         for name in _strings(article.metadata):
-            for terms in self._terms:
-                term = terms.get(name) if isinstance(terms, dict) else None
-                if term is not None:
-                    found.append(_identity(term))
+            found += self._terms.get(name, ())
         return ",".join(sorted(found))
 
     def _key(self, *parts) -> str:
@@ -222,11 +220,11 @@ class PageKeys:
         inner = max(level, LISTING)  # only an article given on its own is taken in full
         if isinstance(value, list | tuple):
             if len(value) <= _SHORT_LIST:
-                return "[" + ",".join(self._summary(item, inner) for item in value) + "]"
+                return "[" + self._items(value, inner) + "]"
             # a term's articles, the same list for each of its pages: summarised once a build
             known = self._lists.get((id(value), inner))
             if known is None:
-                text = "[" + ",".join(self._summary(item, inner) for item in value) + "]"
+                text = "[" + self._items(value, inner) + "]"
                 digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
                 known = self._lists[(id(value), inner)] = (value, digest)
             return known[1]
@@ -253,6 +251,15 @@ class PageKeys:
         if hasattr(value, "__dict__") or hasattr(value, "url"):
             return self._identity(value)
         return f"{type(value).__name__}:{value}"
+
+    def _items(self, items, level: int) -> str:
+        if level == LISTING:  # a page's articles: their own summaries, the usual case
+            record = self.article_record
+            return ",".join(
+                record(item)[1] if isinstance(item, Content) else self._summary(item, level)
+                for item in items
+            )
+        return ",".join(self._summary(item, level) for item in items)
 
     def _as_link(self, value):
         """How the JSON encoder writes what it does not know, inside an article (LINK)."""
@@ -310,16 +317,18 @@ def _cacheable(kwargs: dict) -> bool:
 _CONTENT_INTERNALS = {"_context", "settings", "_cache", "translations"}
 
 
-def _strings(value):
+def _strings(value) -> list[str]:
     """Every string in a structure of dicts and lists."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
+    found, stack = [], [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack += item.values()
+        elif isinstance(item, list | tuple):
+            stack += item
+    return found
 
 
 def _identity(value) -> str:

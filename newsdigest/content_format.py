@@ -42,6 +42,8 @@ NOT_TEXT = re.compile(
     + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17))
     + "]"
 )
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")  # NOT_TEXT's part below U+0100
+_WIDE = re.compile("[^\x00-\xff]+")  # runs of the characters where the rest of it lies
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,12})|([0-9]{1,12}));?")
 _CLOSING_LINE = re.compile(r"\n---[ \t\r]*(?:\n|$)")
 
@@ -81,9 +83,13 @@ class FrontMatterError(ValueError):
 
 def printable(text: str) -> str:
     """`text` without the characters that are never text (see `NOT_TEXT`); CR LF becomes LF."""
-    if text.isprintable():  # no control, surrogate or unassigned character: the usual case
+    if text.isprintable():  # no control, surrogate or unassigned character: a line of text
         return text
-    return NOT_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # NOT_TEXT over a whole article costs 40 times what these do: its class spans every plane.
+    if _CONTROLS.search(text) is None and not any(map(NOT_TEXT.search, _WIDE.findall(text))):
+        return text
+    return NOT_TEXT.sub("", text)
 
 
 def drop_non_text_references(markup: str) -> str:

@@ -8,7 +8,9 @@ site boilerplate (`For more details ... visit BBC News.`, `Source link`,
 
 from __future__ import annotations
 
+import functools
 import html
+import itertools
 import re
 import unicodedata
 
@@ -27,6 +29,7 @@ class CleanError(Exception):
 MAX_TITLE = 200
 # Fewer words than this after cleaning is a menu, a button or a placeholder, not an article.
 MIN_BODY_WORDS = 5
+_WORD = re.compile(r"\w+")
 HEADER_LINES = 6  # the byline, date line and repeated title sit within the first lines
 
 # Bylines that name a role or a desk, not a person: never an `author`.
@@ -229,7 +232,7 @@ def _feed_author(name: str | None) -> str | None:
 
 
 def _check_body(text: str) -> None:
-    words = len(re.findall(r"\w+", text))
+    words = sum(1 for _ in itertools.islice(_WORD.finditer(text), MIN_BODY_WORDS))
     if words == 0:
         raise CleanError("no article text after cleaning")
     if words < MIN_BODY_WORDS:
@@ -318,6 +321,12 @@ def _parse_date_line(line: str) -> str | None:
     candidate = _DATE_PREFIX.sub("", line).strip()
     if len(candidate) > 60 or not _DATE_LINE.match(candidate):
         return None
+    return _parsed_date(candidate)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_date(candidate: str) -> str | None:
+    """dateutil's reading of a date line; a day's articles share theirs."""
     try:
         parsed = dateparser.parse(candidate.replace(" at ", " "), fuzzy=False)
     except (ValueError, OverflowError):

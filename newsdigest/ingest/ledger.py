@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from newsdigest.atomic import atomic_write
@@ -129,7 +129,8 @@ class Ledger:
         if self._journal is None:
             self.content_dir.mkdir(parents=True, exist_ok=True)
             self._journal = self.journal_path.open("a", encoding="utf-8")
-        self._journal.write(_json(asdict(entry), sort_keys=True) + "\n")
+        stored = {name: getattr(entry, name) for name in _FIELDS}  # asdict copies deeply
+        self._journal.write(_json(stored, sort_keys=True) + "\n")
         self._journal.flush()
 
     def save(self) -> None:

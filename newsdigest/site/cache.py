@@ -31,6 +31,7 @@ from typing import NamedTuple
 from pelican.contents import Content
 
 from newsdigest.atomic import atomic_write
+from newsdigest.site.fingerprint import code_fingerprint
 from newsdigest.site.related import LINKS
 
 log = logging.getLogger(__name__)
@@ -74,11 +75,32 @@ def save_page_cache(path: Path, keys: dict[str, str]) -> None:
     atomic_write(path, json.dumps(keys, sort_keys=True))
 
 
-def load_article_records(path: Path, key: str) -> dict[str, list]:
-    """{article file: record} of the last build (`PageKeys.article_record`), if it had `key`."""
-    data = _load_json(path)
-    records = data.get("articles") if data.get("key") == key else None
-    return records if isinstance(records, dict) else {}
+_SAVED: dict[str, list] = {}  # the last build's article records, read once a build
+
+
+def read_article_records(pelican) -> None:
+    """Read the last build's records of its articles, when it had this build's code key
+    (`PageKeys.article_record`); a build with --force takes nothing from the last one."""
+    settings = pelican.settings
+    _SAVED.clear()
+    if settings.get("PAGE_CACHE", True):
+        data = _load_json(page_cache_folder(settings) / "articles.json")
+        key = settings.get("PAGE_CACHE_KEY") or code_fingerprint(settings)
+        records = data.get("articles") if data.get("key") == key else None
+        _SAVED.update(records if isinstance(records, dict) else {})
+
+
+def saved_article_records() -> dict[str, list]:
+    return _SAVED
+
+
+def known_address(content) -> None:
+    """An article whose file has the stamp it had at the last build takes its URL and file
+    name from that build's record: Pelican formats both from its metadata, a date format at
+    a time, several times an article (a second at 10,000 articles)."""
+    record = _SAVED.get(getattr(content, "relative_source_path", None))
+    if record is not None and len(record) == 5 and record[0] == _file_stamp(content.source_path):
+        content.override_url, content.override_save_as = record[3], record[4]
 
 
 def save_article_records(path: Path, key: str, records: dict[str, list]) -> None:
@@ -144,7 +166,7 @@ class PageKeys:
         return self.article_record(article)[2]
 
     def article_record(self, article) -> list:
-        """[file stamp, own summary, feed entry] of an article.
+        """[file stamp, own summary, feed entry, URL, file name] of an article.
 
         Both summaries are made of the article's own attributes, which come from its file
         and the code key alone (the links to other articles are summarised apart): an
@@ -157,7 +179,13 @@ class PageKeys:
         stamp = _file_stamp(getattr(article, "source_path", None))
         record = self.saved.get(path) if stamp is not None else None
         if record is None or record[0] != stamp:
-            record = [stamp, self._own_summary(article), self._feed_summary(article)]
+            record = [
+                stamp,
+                self._own_summary(article),
+                self._feed_summary(article),
+                article.url,
+                article.save_as,
+            ]
         if stamp is not None:
             self.records[path] = record
         self._records[id(article)] = (article, record)  # the article kept: its id stays its own

@@ -9,7 +9,8 @@
 - files:      sitemap.xml, robots.txt, 404.html
 - feeds:      feed entries as readers need them
 - writer:     only changed pages rendered, on every core, written atomically
-- cache:      page keys; Pelican's content cache guarded against a killed build
+- cache:      page keys, and what the last build knew of each article file; Pelican's
+              content cache guarded against a killed build
 
 Listed in `PLUGINS` of pelican.conf.py as `newsdigest.site`.
 """
@@ -48,6 +49,8 @@ def finish(pelican):
 
 def register():
     signals.initialized.connect(cache.discard_torn_content_cache)
+    signals.initialized.connect(cache.read_article_records)
+    signals.content_object_init.connect(cache.known_address)
     signals.readers_init.connect(reader.add_reader)
     signals.generator_init.connect(reader.drop_disabled_markdown)
     signals.article_generator_init.connect(reader.prefetch)

@@ -34,12 +34,12 @@ from newsdigest.site.cache import (
     Job,
     PageKeys,
     feed_job,
-    load_article_records,
     load_page_cache,
     page_cache_folder,
     page_job,
     save_article_records,
     save_page_cache,
+    saved_article_records,
 )
 from newsdigest.site.feeds import summary_only
 from newsdigest.site.fingerprint import code_fingerprint
@@ -66,9 +66,9 @@ class DigestWriter(Writer):
         self.reuse = settings.get("PAGE_CACHE", True)  # False: render every page (--force)
         fields = tuple(settings.get("TAXONOMIES") or {})
         code_key = settings.get("PAGE_CACHE_KEY") or code_fingerprint(settings)
-        # An article's own summaries depend on its file and the code alone.
-        saved = load_article_records(self.records_path, code_key) if self.reuse else {}
-        self.keys = PageKeys(code_key, settings.get("FEED_MAX_ITEMS"), fields, saved)
+        self.keys = PageKeys(
+            code_key, settings.get("FEED_MAX_ITEMS"), fields, saved_article_records()
+        )
         self.workers = int(settings.get("RENDER_PROCESSES") or parallel.workers())
         self.batch_pages = int(settings.get("RENDER_BATCH_PAGES") or BATCH_PAGES)
         self.jobs: list[Job] = []

@@ -19,6 +19,7 @@ from lxml import etree
 
 from newsdigest.article import RawArticle
 from newsdigest.content_format import (
+    NOT_TEXT,
     drop_non_text_references,
     dump,
     parse,
@@ -128,6 +129,20 @@ FIELDS = st.fixed_dictionaries(
         "body": ANY_TEXT,
     }
 )
+
+
+# Characters either side of each range NOT_TEXT removes, and line ends.
+EDGES = "\x00\x08\t\n\x0b\r\x1f \x7e\x7f\x9f\xa0é“\ud7ff\ud800\udfff\ue000\ufdcf\ufdd0\ufdef\ufdf0"
+EDGES += "\ufffd\ufffe\uffff\U00010000\U0001fffd\U0001fffe\U0001ffff\U0010fffe\U0010ffff"
+
+
+@given(st.lists(st.one_of(ANY_TEXT, st.sampled_from([*EDGES, "\r\n"]))))
+def test_printable_removes_exactly_the_characters_that_are_never_text(pieces):
+    """The quick checks `printable` makes first give what one pass of NOT_TEXT gives."""
+    text = "".join(pieces)
+    expected = NOT_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    assert printable(text) == (text if text.isprintable() else expected)
+    assert NOT_TEXT.search(printable(text)) is None
 
 
 @settings(max_examples=400, deadline=None)

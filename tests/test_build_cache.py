@@ -123,6 +123,25 @@ def test_rebuilds_after_removals_hand_edits_vocabulary_and_settings_match_a_full
     assert b"The Other Digest" in after_settings["index.html"]
 
 
+def test_a_build_after_one_that_did_not_finish_removes_its_temporary_files(tmp_path, generate):
+    """A build killed midway leaves no stamp, and maybe a temporary file; the next one
+    removes it (a build after one that finished does not search the output for them)."""
+    from newsdigest.atomic import TEMP_SUFFIX
+
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(5, seeds, seed=19, progress=False)
+    ingest(seeds, content)
+    build_site(content, output)
+    page = next(output.glob("20*/*/*/index.html"))
+    left = page.parent / f".index.html.k1ll3d{TEMP_SUFFIX}"
+    left.write_text("<!DOCTYPE html><html><body><p>half", encoding="utf-8")
+    (output / STAMP_NAME).unlink()  # the stamp goes first when a build starts
+
+    assert build_site(content, output).written is True
+    assert not left.exists()
+    assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")
+
+
 def test_a_theme_change_renders_every_page_again(tmp_path, generate):
     seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
     generate.generate(5, seeds, seed=3, progress=False)

@@ -102,8 +102,12 @@ def build_site(
             inputs = early[0]
         else:
             inputs = inputs_fingerprint(settings)
-        if not force and _read(stamp) == inputs:
+        last = _read(stamp)
+        if not force and last == inputs:
             return SiteBuild(False)
+        # Only a build that did not finish leaves temporary files: a walk of the whole output
+        # otherwise costs a second at 100,000 articles for nothing.
+        settings["REMOVE_TEMPORARIES"] = last is None
         stamp.unlink(missing_ok=True)  # a build that fails midway leaves no stamp behind
         # Computed once here rather than by the writer; --force renders every page.
         settings["PAGE_CACHE_KEY"] = code_fingerprint(settings)

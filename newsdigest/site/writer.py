@@ -57,7 +57,7 @@ class DigestWriter(Writer):
         super().__init__(output_path, settings=settings)
         settings = self.settings
         # Temporaries of a build that was killed; the output folder's lock is held by now.
-        if Path(output_path).is_dir():
+        if Path(output_path).is_dir() and settings.get("REMOVE_TEMPORARIES", True):
             remove_stale_temporaries(Path(output_path))
         (Path(output_path) / ".newsdigest-pages.json").unlink(missing_ok=True)  # kept there once
         folder = page_cache_folder(settings)

@@ -142,6 +142,31 @@ def test_a_build_after_one_that_did_not_finish_removes_its_temporary_files(tmp_p
     assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")
 
 
+def test_damaged_article_records_are_made_again(tmp_path, generate):
+    """What the last build kept of each article file is taken only when it is whole."""
+    import json
+
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(8, seeds, seed=23, progress=False)
+    ingest(seeds, content)
+    build_site(content, output)
+    expected = _files(output)
+    records = page_cache_folder(pelican_settings(content, output)) / "articles.json"
+    data = json.loads(records.read_text(encoding="utf-8"))
+    for number, (path, record) in enumerate(sorted(data["articles"].items())):
+        damaged = [record[0], None, 7, ["x"]] if number % 2 else [record[0]]
+        data["articles"][path] = damaged
+    records.write_text(json.dumps(data), encoding="utf-8")
+    (output / STAMP_NAME).unlink()  # the build runs, with the same code and so the same key
+
+    assert build_site(content, output).written is True
+    assert _files(output) == expected
+    records.write_text(records.read_text(encoding="utf-8")[:100], encoding="utf-8")  # cut off
+    (output / STAMP_NAME).unlink()
+    assert build_site(content, output).written is True
+    assert _files(output) == expected
+
+
 def test_a_theme_change_renders_every_page_again(tmp_path, generate):
     seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
     generate.generate(5, seeds, seed=3, progress=False)

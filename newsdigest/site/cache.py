@@ -87,7 +87,9 @@ def read_article_records(pelican) -> None:
         data = _load_json(page_cache_folder(settings) / "articles.json")
         key = settings.get("PAGE_CACHE_KEY") or code_fingerprint(settings)
         records = data.get("articles") if data.get("key") == key else None
-        _SAVED.update(records if isinstance(records, dict) else {})
+        for path, record in records.items() if isinstance(records, dict) else ():
+            if isinstance(record, list) and len(record) == 5 and all(map(_is_text, record)):
+                _SAVED[path] = record  # anything else is made again
 
 
 def saved_article_records() -> dict[str, list]:
@@ -99,7 +101,7 @@ def known_address(content) -> None:
     name from that build's record: Pelican formats both from its metadata, a date format at
     a time, several times an article (a second at 10,000 articles)."""
     record = _SAVED.get(getattr(content, "relative_source_path", None))
-    if record is not None and len(record) == 5 and record[0] == _file_stamp(content.source_path):
+    if record is not None and record[0] == _file_stamp(content.source_path):
         content.override_url, content.override_save_as = record[3], record[4]
 
 
@@ -365,6 +367,10 @@ def _identity(value) -> str:
     name = getattr(value, "name", None) or getattr(value, "title", None)
     when = date.isoformat() if isinstance(date, dt.date) else repr(date)
     return f"<{type(value).__name__}|{getattr(value, 'url', '')}|{name}|{when}>"
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, str)
 
 
 def _file_stamp(path) -> str | None:

@@ -167,6 +167,33 @@ def test_damaged_article_records_are_made_again(tmp_path, generate):
     assert _files(output) == expected
 
 
+def test_a_damaged_record_of_written_files_removes_nothing_outside_the_output(tmp_path, generate):
+    """A rebuild removes the files the last build wrote and this one does not, as its
+    record names them: never a file outside the output folder, whatever the record says."""
+    import json
+
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(4, seeds, seed=29, progress=False)
+    ingest(seeds, content)
+    build_site(content, output)
+    outside = tmp_path / "keep.txt"
+    outside.write_text("an editor's file", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "index.html").write_text("kept", encoding="utf-8")
+    (output / "linked").symlink_to(tmp_path / "elsewhere")
+    keys = page_cache_folder(pelican_settings(content, output)) / "keys.json"
+    recorded = json.loads(keys.read_text(encoding="utf-8"))
+    for name in ("../keep.txt", str(outside), "linked/index.html", "", "."):
+        recorded[name] = "x"
+    keys.write_text(json.dumps(recorded), encoding="utf-8")
+    (output / STAMP_NAME).unlink()
+
+    assert build_site(content, output).written is True
+    assert outside.read_text(encoding="utf-8") == "an editor's file"
+    assert (tmp_path / "elsewhere" / "index.html").read_text(encoding="utf-8") == "kept"
+    assert (output / "index.html").exists()
+
+
 def test_a_theme_change_renders_every_page_again(tmp_path, generate):
     seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
     generate.generate(5, seeds, seed=3, progress=False)

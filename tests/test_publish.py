@@ -16,6 +16,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+import yaml
 
 from newsdigest.publish.checks import check_site, size_problems
 from newsdigest.publish.command import (
@@ -330,6 +331,25 @@ def test_mirror_folder_deletes_after_and_has_no_rollback(project, tmp_path):
     assert "1 deleted" in said[-1] and not (www / "stale.html").exists()
     with pytest.raises(PublishError, match="keeps no releases"):
         rollback(config=conf)
+
+
+def test_a_retracted_article_goes_offline_with_the_next_publish(project, tmp_path):
+    """Deleting an article's file is how an editor retracts it: the next publish removes its
+    page (and its feed entries) from the production build and from the target."""
+    www = tmp_path / "mirror"
+    conf = config(web={"type": "rsync", "path": str(www), "releases": False})
+    run(project, conf)
+    retracted = sorted((project / "content").glob("20*/*/*.md"))[0]
+    page = f"{retracted.relative_to(project / 'content').with_suffix('')}/index.html"
+    assert (www / page).exists()
+    front = yaml.safe_load(retracted.read_text(encoding="utf-8").split("---")[1])
+    (project / "seeds" / front["source"]["file"]).unlink()  # else ingest makes it again
+    retracted.unlink()
+
+    run(project, conf, force=True)  # a smaller site: the size check would ask for --force
+    assert not (project / "output-production" / page).exists()
+    assert not (www / page).exists()
+    assert files(www) == files(project / "output-production")
 
 
 REMOTE_SHELL = """#!/bin/sh

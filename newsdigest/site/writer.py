@@ -33,6 +33,7 @@ from newsdigest.site.cache import (
     SEARCH_KEY,
     Job,
     PageKeys,
+    article_records_path,
     feed_job,
     load_page_cache,
     page_cache_folder,
@@ -60,8 +61,8 @@ class DigestWriter(Writer):
         if Path(output_path).is_dir() and settings.get("REMOVE_TEMPORARIES", True):
             remove_stale_temporaries(Path(output_path))
         (Path(output_path) / ".newsdigest-pages.json").unlink(missing_ok=True)  # kept there once
-        folder = page_cache_folder(settings)
-        self.cache_path, self.records_path = folder / "keys.json", folder / "articles.json"
+        self.cache_path = page_cache_folder(settings) / "keys.json"
+        self.records_path = article_records_path(settings)
         self.previous = load_page_cache(self.cache_path)  # also what the last build wrote
         self.reuse = settings.get("PAGE_CACHE", True)  # False: render every page (--force)
         fields = tuple(settings.get("TAXONOMIES") or {})

@@ -58,21 +58,21 @@ def load() -> None:
     second, at every run that tags anything) and change only with their versions: they are
     kept in the user's cache folder, under those versions, and read from there."""
     kept = _kept_path()
-    if not _LISTS and kept is not None:
+    if not _LISTS:
         _LISTS.update(_read_kept(kept))
     missing = not {"places", "first names"} <= set(_LISTS)
     places()
     _first_names()
     is_common_word("the")
-    if missing and kept is not None:
+    if missing:
         lists = {name: sorted(values) for name, values in sorted(_LISTS.items())}
         with contextlib.suppress(OSError):  # a read-only home: the lists are built every run
             atomic_write(kept, json.dumps({"versions": _versions(), **lists}))
 
 
-def _kept_path() -> Path | None:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "newsdigest" / "reference-lists.json" if base else None
+def _kept_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsdigest" / "reference-lists.json"
 
 
 def _versions() -> dict[str, str]:

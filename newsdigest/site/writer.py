@@ -12,7 +12,9 @@ writer collects them instead, and renders them when Pelican is done (`finalized`
   rebuild touches only what changed;
 - a file the last build wrote and this one does not (a deleted article's page, the page
   of a term no article has any more) is removed, as a full build would not have it;
-- a feed that shows summaries never renders an article's body.
+- a feed that shows summaries never renders an article's body;
+- an article's feed entry is made once per build and kind of feed, though it is in the
+  feeds of every term it has.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ class DigestWriter(Writer):
         self.jobs: list[Job] = []
         self.skipped = 0
         self.page_keys: dict[str, str] = {}
+        self._entries: dict[tuple, tuple] = {}  # feed entries made (`_add_item_to_the_feed`)
         _OPEN.append(self)
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -95,17 +98,25 @@ class DigestWriter(Writer):
         change), and listings and feeds touch every article: those stay here. The article
         pages go out in batches, in the order their articles lie in memory, each batch to
         a fresh process that ends with it, so no process collects a copy of the site.
-        This process renders its own jobs meanwhile, then takes batches too.
+        This process renders its own jobs meanwhile, then takes batches too. A rebuild
+        keys every job here first and hands out only the changed ones (`_shares`: when they
+        are few, this process renders them all).
         """
         jobs, self.jobs = self.jobs, []
         for job in jobs:  # here, so that every process shares them and this one keeps them
             if isinstance(job.kwargs.get("article"), Content):
                 self.keys.article_record(job.kwargs["article"])
-        own, batches = _shares(jobs, self.workers, self.batch_pages)
         keys: dict[str, str] = {}
-        self.skipped, failed = 0, []
+        todo = jobs
+        if self.reuse and self.previous:
+            # A rebuild leaves most pages as they were: keying them here costs less than the
+            # processes that would, and only the changed ones are handed out.
+            todo = [job for job in jobs if not self._unchanged(job, keys)]
+        own, batches = _shares(todo, self.workers, self.batch_pages)
+        self.skipped, failed = len(jobs) - len(todo), []
         running: list[tuple[parallel.Forked, int]] = []  # (child, jobs in its batch)
         bar = tqdm(total=len(jobs), desc="render", unit="file", leave=False, disable=None)
+        bar.update(self.skipped)
 
         def collect(block: bool) -> None:
             for child, size in list(running):
@@ -165,18 +176,8 @@ class DigestWriter(Writer):
     def _render(self, job: Job, keys: dict[str, str]) -> int:
         """Render one job unless its key is unchanged (then 1); its key goes into `keys`
         (a page that is always rendered has the empty key: the next build knows it was written)."""
-        keys[job.name] = ""
-        if job.kind is not None:
-            key = keys[job.name] = self.keys.key(job)
-            search = self.keys.search_key(job)
-            if search is not None:
-                keys[SEARCH_KEY + job.name] = search
-            if (
-                self.reuse
-                and self.previous.get(job.name) == key
-                and Path(self.output_path, job.name).exists()
-            ):
-                return 1
+        if self._unchanged(job, keys):
+            return 1
         if job.method == "write_feed":
             elements, context, *rest = job.args
             if summary_only(context):
@@ -186,12 +187,41 @@ class DigestWriter(Writer):
             super().write_file(*job.args, **job.kwargs)
         return 0
 
+    def _add_item_to_the_feed(self, feed, item):
+        """Pelican's entry for an article, made once per build, feed type and summary mode:
+        an article is in the feeds of each of its terms, a dozen at most, and Pelican would
+        format its dates, tag URI and title again for each.
+
+        Pelican's one place for a feed entry, and it has no public hook."""
+        article = getattr(item, "_article", item)
+        key = (id(article), type(item), type(feed), self.site_url)
+        made = self._entries.get(key)
+        if made is None:
+            super()._add_item_to_the_feed(feed, item)
+            made = self._entries[key] = (article, dict(feed.items[-1]))  # the article kept: its id
+        else:
+            feed.items.append(dict(made[1]))
+
+    def _unchanged(self, job: Job, keys: dict[str, str]) -> bool:
+        """Key a job into `keys`; whether its file is the one the last build wrote for it."""
+        keys[job.name] = ""
+        if job.kind is None:
+            return False
+        key = keys[job.name] = self.keys.key(job)
+        search = self.keys.search_key(job)
+        if search is not None:
+            keys[SEARCH_KEY + job.name] = search
+        return (
+            self.reuse
+            and self.previous.get(job.name) == key
+            and Path(self.output_path, job.name).exists()
+        )
+
     def _open_w(self, filename, encoding, override=False):
         """A file-like object that lands on disk in one rename when its `with` block ends.
 
-        Pelican's one place for opening an output file, and it has no public hook: this is
-        the only private method the site overrides (tested by the kill tests in
-        tests/test_reliability.py). The bookkeeping is Pelican's: a file is written once
+        Pelican's one place for opening an output file, and it has no public hook (tested by
+        the kill tests in tests/test_reliability.py). The bookkeeping is Pelican's: a file is written once
         per build, unless one write says it overrides the others.
         """
         if filename in self._overridden_files:

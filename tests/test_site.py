@@ -473,6 +473,13 @@ def test_search_blocks_keep_the_newest_month_apart_and_no_block_over_its_size():
     assert max(len(paths) for paths in small.values()) == 2
     assert sorted(p for paths in small.values() for p in paths) == sorted(p for p, _ in pages)
     assert search_blocks([], 10) == {}
+    # A busy newest month goes by weeks: a rebuild re-indexes a week's pages, not a month's.
+    busy = [(f"2026/03/d{n}/index.html", _march(1 + n % 31, hour=n % 24)) for n in range(300)]
+    weeks = search_blocks(pages + busy, 4096)
+    assert list(weeks) == ["2025", "2026", "2026-03-w1", "2026-03-w2", "2026-03-w3", "2026-03-w4"]
+    assert "2026/03/d30/index.html" in weeks["2026-03-w4"]  # the 31st: the last week's
+    assert "2026/03/d7/index.html" in weeks["2026-03-w2"]  # the 8th
+    assert sum(len(paths) for paths in weeks.values()) == len(pages) + len(busy)
 
 
 def test_the_search_index_is_the_same_for_the_same_site(small_site, tmp_path):

@@ -139,6 +139,7 @@ class PageKeys:
         self._identities: dict[int, tuple] = {}
         self._lists: dict[tuple[int, int], tuple] = {}
         self._terms: dict[str, list[str]] | None = None
+        self._named: dict[int, tuple] = {}
 
     def key(self, job: Job) -> str:
         """The key of a page or feed: what it is made of (see the class docstring)."""
@@ -218,10 +219,13 @@ class PageKeys:
                 terms = getattr(taxonomy, "terms", None)
                 for name, term in terms.items() if isinstance(terms, dict) else ():
                     self._terms.setdefault(name, []).append(_identity(term))
-        found = []
-        for name in _strings(article.metadata):
-            found += self._terms.get(name, ())
-        return ",".join(sorted(found))
+        known = self._named.get(id(article))  # its page and its search key both ask
+        if known is None:
+            found = []
+            for name in _strings(article.metadata):
+                found += self._terms.get(name, ())
+            known = self._named[id(article)] = (article, ",".join(sorted(found)))
+        return known[1]
 
     def _key(self, *parts) -> str:
         digest = hashlib.sha256()

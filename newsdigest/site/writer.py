@@ -50,6 +50,7 @@ from newsdigest.site.fingerprint import code_fingerprint
 log = logging.getLogger(__name__)
 
 BATCH_PAGES = 400  # article pages per forked process: what one process copies stays small
+SPLIT_JOBS = 64  # fewer jobs than this are not worth a forked process
 _OPEN: list[DigestWriter] = []  # writers whose pages are not rendered yet
 
 
@@ -107,11 +108,7 @@ class DigestWriter(Writer):
             if isinstance(job.kwargs.get("article"), Content):
                 self.keys.article_record(job.kwargs["article"])
         keys: dict[str, str] = {}
-        todo = jobs
-        if self.reuse and self.previous:
-            # A rebuild leaves most pages as they were: keying them here costs less than the
-            # processes that would, and only the changed ones are handed out.
-            todo = [job for job in jobs if not self._unchanged(job, keys)]
+        todo = self._changed(jobs, keys) if self.reuse and self.previous else jobs
         own, batches = _shares(todo, self.workers, self.batch_pages)
         self.skipped, failed = len(jobs) - len(todo), []
         running: list[tuple[parallel.Forked, int]] = []  # (child, jobs in its batch)
@@ -167,6 +164,34 @@ class DigestWriter(Writer):
             self.skipped,
             len(gone),
         )
+
+    def _changed(self, jobs: list[Job], keys: dict[str, str]) -> list[Job]:
+        """The jobs whose files a rebuild must write again; every job's key goes into `keys`.
+
+        A rebuild leaves most pages as they were: keying them costs less than the processes
+        that would render them, so all are keyed first (the article pages in a forked
+        process meanwhile) and only the changed ones are handed out."""
+        pages = [job for job in jobs if isinstance(job.kwargs.get("article"), Content)]
+        others = [job for job in jobs if not isinstance(job.kwargs.get("article"), Content)]
+        child = None
+        if self.workers > 1 and len(pages) >= self.batch_pages:
+            gc.freeze()  # as in `flush`
+            try:
+                child = parallel.Forked(self._key_pages, pages)
+            finally:
+                gc.unfreeze()
+        else:
+            others = jobs
+        changed = {id(job) for job in others if not self._unchanged(job, keys)}
+        if child is not None:
+            page_keys, positions = child.result()
+            keys.update(page_keys)
+            changed.update(id(pages[position]) for position in positions)
+        return [job for job in jobs if id(job) in changed]
+
+    def _key_pages(self, pages: list[Job]) -> tuple[dict[str, str], list[int]]:
+        keys: dict[str, str] = {}
+        return keys, [n for n, job in enumerate(pages) if not self._unchanged(job, keys)]
 
     def _render_batch(self, batch: list[Job]) -> tuple[dict[str, str], int]:
         keys: dict[str, str] = {}
@@ -268,14 +293,19 @@ class _WithoutText:
 
 
 def _shares(jobs: list[Job], workers: int, size: int) -> tuple[deque, deque]:
-    """This process's own jobs, and batches of article pages for forked processes.
+    """This process's own jobs, and batches of article pages for forked processes (fewer
+    jobs than two batches: half of them, for one).
 
     Articles were created one after another as they were read, so the order of their
     addresses is the order their objects lie in memory: a batch of neighbours touches
     few pages of it.
     """
     if workers < 2 or len(jobs) < 2 * size:
-        return deque(jobs), deque()
+        if workers < 2 or len(jobs) < SPLIT_JOBS or len({job.name for job in jobs}) < len(jobs):
+            return deque(jobs), deque()
+        # A rebuild's few changed pages: every other one to one more process, whatever
+        # they touch (no file is written twice, so Pelican's overriding is not split).
+        return deque(jobs[0::2]), deque([jobs[1::2]])
     own, pages = [], []
     for job in jobs:
         (pages if isinstance(job.kwargs.get("article"), Content) else own).append(job)

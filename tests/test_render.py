@@ -33,3 +33,39 @@ def test_rendering_many_bodies_does_not_grow_memory():
     assert "<table>" in html and "<del>" in html
     # A document tree and its HTML left behind per call would be well over 50 MB here.
     assert grown_mb < 8, f"memory grew by {grown_mb:.1f} MB over 4,000 renderings"
+
+
+def test_markup_made_once_per_build_is_the_macros_own_and_stays_bounded(monkeypatch):
+    from types import SimpleNamespace
+
+    from jinja2 import Environment
+
+    from newsdigest.site import templates
+
+    env = Environment(autoescape=True)
+    env.globals["once_per_build"] = templates.once_per_build
+    source = (
+        "{% macro card(item, wide=False) %}<p>{{ SITEURL }}/{{ item.url }}{{ taxonomies.label }}"
+        '{{ " wide" if wide }}</p>{% endmacro %}'
+        "{% for item in items %}{{ once_per_build(card, item, wide) }}{{ card(item, wide) }}|"
+        "{% endfor %}"
+    )
+    page = env.from_string(source)
+    items = [SimpleNamespace(url=f"a{n}/") for n in range(6)]
+    templates.forget(None)
+    kinds = [SimpleNamespace(label="topics"), SimpleNamespace(label="actors")]
+    for site in ("https://one.example", "https://two.example"):
+        for taxonomies in kinds:
+            for wide in (False, True, False, True):
+                html = page.render(items=items, wide=wide, SITEURL=site, taxonomies=taxonomies)
+                for part in html.split("|")[:-1]:  # the kept markup, then the macro's own
+                    assert part[: len(part) // 2] == part[len(part) // 2 :], part
+    assert len(templates._MADE) == len(items) * 2 * 2 * 2  # one per item and arguments
+    one = dict(SITEURL="https://one.example", taxonomies=kinds[0], wide=False)
+    items[0].url = "changed/"  # a new build forgets what the last one made
+    templates.forget(None)
+    assert "https://one.example/changed/topics" in page.render(items=items, **one)
+    monkeypatch.setattr(templates, "KEPT", 4)
+    templates.forget(None)
+    page.render(items=items, **one)
+    assert len(templates._MADE) == 4  # six items, four kept

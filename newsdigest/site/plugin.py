@@ -7,6 +7,7 @@
 - editions:   the home page, one page per day, the archive by month
 - search:     the search page; Pagefind's index of the written site
 - files:      sitemap.xml, robots.txt, 404.html
+- templates:  what the theme's templates get from Python (cards made once per build)
 - feeds:      feed entries as readers need them
 - writer:     only changed pages rendered, on every core, written atomically
 - cache:      page keys, and what the last build knew of each article file; Pelican's
@@ -17,7 +18,17 @@ Listed in `PLUGINS` of pelican.conf.py as `newsdigest.site`.
 
 from pelican import signals
 
-from newsdigest.site import cache, editions, feeds, files, prepare, reader, search, writer
+from newsdigest.site import (
+    cache,
+    editions,
+    feeds,
+    files,
+    prepare,
+    reader,
+    search,
+    templates,
+    writer,
+)
 from newsdigest.site.related import add_neighbours, add_related
 from newsdigest.site.taxonomies import TaxonomyGenerator
 
@@ -50,9 +61,11 @@ def finish(pelican):
 def register():
     signals.initialized.connect(cache.discard_torn_content_cache)
     signals.initialized.connect(cache.read_article_records)
+    signals.initialized.connect(templates.forget)
     signals.content_object_init.connect(cache.known_address)
     signals.readers_init.connect(reader.add_reader)
     signals.generator_init.connect(reader.drop_disabled_markdown)
+    signals.generator_init.connect(templates.add_globals)
     signals.article_generator_init.connect(reader.prefetch)
     signals.article_generator_pretaxonomy.connect(prepare.settle_articles)
     signals.article_generator_finalized.connect(reader.forget_prefetched)

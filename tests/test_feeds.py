@@ -161,6 +161,21 @@ def test_term_feeds_are_capped_at_feed_max_items(tmp_path):
         assert parsed.entries[0].title == "Story number 11"  # the newest first
 
 
+def test_entries_made_once_per_build_are_the_ones_made_for_each_feed(tmp_path, monkeypatch):
+    from newsdigest.site import writer
+
+    content = tmp_path / "content"
+    many_articles(content, 12)
+    build_site(content, tmp_path / "kept", FEED_MAX_ITEMS=8)
+    monkeypatch.setattr(writer, "KEPT_ENTRIES", 1)  # every entry made again, as Pelican would
+    build_site(content, tmp_path / "made", FEED_MAX_ITEMS=8)
+    feeds = feeds_of(tmp_path / "kept")
+    assert len(feeds) > 10
+    for path in feeds:
+        again = tmp_path / "made" / path.relative_to(tmp_path / "kept")
+        assert path.read_bytes() == again.read_bytes(), path
+
+
 def test_full_text_or_summary_is_a_setting(tmp_path):
     content = tmp_path / "content"
     many_articles(content, 3)

@@ -50,6 +50,7 @@ from newsdigest.site.fingerprint import code_fingerprint
 log = logging.getLogger(__name__)
 
 BATCH_PAGES = 400  # article pages per forked process: what one process copies stays small
+KEPT_ENTRIES = 8192  # feed entries kept for the other feeds of their article
 SPLIT_JOBS = 64  # fewer jobs than this are not worth a forked process
 _OPEN: list[DigestWriter] = []  # writers whose pages are not rendered yet
 
@@ -223,6 +224,8 @@ class DigestWriter(Writer):
         made = self._entries.get(key)
         if made is None:
             super()._add_item_to_the_feed(feed, item)
+            if len(self._entries) >= KEPT_ENTRIES:  # the oldest go first: memory stays bounded
+                del self._entries[next(iter(self._entries))]
             made = self._entries[key] = (article, dict(feed.items[-1]))  # the article kept: its id
         else:
             feed.items.append(dict(made[1]))

@@ -167,6 +167,33 @@ def test_damaged_article_records_are_made_again(tmp_path, generate):
     assert _files(output) == expected
 
 
+def test_damaged_related_rankings_are_ranked_again(tmp_path, generate):
+    """The last build's related articles are taken only when their record is whole."""
+    import json
+
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(12, seeds, seed=29, progress=False)
+    ingest(seeds, content)
+    build_site(content, output)
+    expected = _files(output)
+    kept = page_cache_folder(pelican_settings(content, output)) / "related.json"
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    rankings = data["related"]
+    damaged = [
+        kept.read_text(encoding="utf-8")[:100],  # cut off
+        {**data, "related": {**rankings, "related": [[10**6]] * len(rankings["related"])}},
+        {**data, "related": {**rankings, "order": rankings["order"][1:]}},
+        {**data, "related": {**rankings, "lists": {"topics\0x": "y"}, "terms": [None]}},
+        {**data, "related": [1, 2]},
+    ]
+    for damage in damaged:
+        text = damage if isinstance(damage, str) else json.dumps(damage)
+        kept.write_text(text, encoding="utf-8")
+        (output / STAMP_NAME).unlink()  # the build runs, with the same code and so the same key
+        assert build_site(content, output).written is True
+        assert _files(output) == expected
+
+
 def test_a_damaged_record_of_written_files_removes_nothing_outside_the_output(tmp_path, generate):
     """A rebuild removes the files the last build wrote and this one does not, as its
     record names them: never a file outside the output folder, whatever the record says."""

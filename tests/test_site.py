@@ -291,11 +291,11 @@ def test_related_articles_match_a_brute_force_ranking():
 
     class Term:
         def __init__(self, name):
-            self.name, self.articles = name, []
+            self.name, self.slug, self.articles = name, name, []
 
     class Article:
         def __init__(self, number, terms):
-            self.number, self.topics = number, terms
+            self.number, self.topics, self.source_path = number, terms, f"{number}.md"
 
     class Taxonomy:
         def __init__(self, terms):
@@ -329,6 +329,81 @@ def test_related_articles_match_a_brute_force_ranking():
     add_related([*articles, newest], {"topics": Taxonomy(terms)}, limit=3, window=8)
     changed = [a.number for a in articles if [o.number for o in a.related] != before[a.number]]
     assert all(number >= 20 for number in changed), changed
+
+
+def test_related_articles_kept_from_the_last_build_are_the_ones_ranked_afresh():
+    """After new articles (newest first), edited terms and new terms, the rankings reused
+    from the last build are the ones a full ranking gives."""
+    import random
+
+    class Term:
+        def __init__(self, slug):
+            self.slug, self.articles = slug, []
+
+    class Article:
+        def __init__(self, name, topics, actors):
+            self.source_path, self.topics, self.actors = name, topics, actors
+
+    class Taxonomy:
+        def __init__(self, terms):
+            self.sorted_terms = terms
+
+    def site(plan):
+        """plan: newest first, (name, topic slugs, actor slugs) per article."""
+        terms = {}
+        articles = []
+        for name, topics, actors in plan:
+            found = {}
+            for field, slugs in (("topics", topics), ("actors", actors)):
+                found[field] = [terms.setdefault((field, s), Term(s)) for s in slugs]
+            articles.append(Article(name, found["topics"], found["actors"]))
+        for article in articles:
+            for field in ("topics", "actors"):
+                for term in getattr(article, field):
+                    term.articles.append(article)
+        fields = {
+            f: Taxonomy([t for (g, _), t in terms.items() if g == f]) for f in ("topics", "actors")
+        }
+        return articles, fields
+
+    def rankings(articles):
+        return [[other.source_path for other in article.related] for article in articles]
+
+    for seed in range(12):
+        rng = random.Random(seed)
+
+        def article(name, rng=rng):
+            topics = rng.sample(["t1", "t2", "t3", "t4", "t5"], rng.randint(1, 2))
+            actors = rng.sample([f"a{n}" for n in range(12)], rng.randint(0, 3))
+            return (name, topics, actors)
+
+        plan = [article(f"old{n}") for n in range(120)]
+        articles, fields = site(plan)
+        last = add_related(articles, fields, limit=3, window=8)
+        for step in range(3):
+            plan = [article(f"new{step}-{n}") for n in range(rng.randint(0, 6))] + plan
+            for _ in range(rng.randint(0, 3)):  # an editor retags an old article
+                edited = rng.randrange(len(plan))
+                plan[edited] = article(plan[edited][0])
+            for edited in rng.sample(range(len(plan)), 3):  # the same terms, in another order
+                name, topics, actors = plan[edited]
+                plan[edited] = (name, topics[::-1], actors[::-1])
+            if rng.random() < 0.3:  # a new actor on an old article
+                edited = rng.randrange(len(plan))
+                plan[edited] = (plan[edited][0], plan[edited][1], [*plan[edited][2], f"x{step}"])
+            articles, fields = site(plan)
+            kept = add_related(articles, fields, limit=3, window=8, last=last)
+            again = rankings(articles)
+            add_related(articles, fields, limit=3, window=8)
+            assert again == rankings(articles), (seed, step)
+            last = kept
+    # Nothing is reused that cannot be: an article deleted, two moved in time.
+    for changed in (plan[:50] + plan[51:], plan[:50] + [plan[51], plan[50]] + plan[52:]):
+        articles, fields = site(changed)
+        add_related(articles, fields, limit=3, window=8, last=last)
+        again = rankings(articles)
+        add_related(articles, fields, limit=3, window=8)
+        assert again == rankings(articles)
 
 
 # ---- topics and actors ------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from pelican.contents import Content
 
 from newsdigest.atomic import atomic_write
 from newsdigest.site.fingerprint import code_fingerprint
-from newsdigest.site.related import LINKS
+from newsdigest.site.related import LINKS, add_related
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,27 @@ def article_records_path(settings: dict) -> Path:
     return page_cache_folder(settings) / "articles.json"
 
 
+def build_key(settings: dict) -> str:
+    """The code key of a build (settings, theme, plugins): what its records were made with."""
+    return settings.get("PAGE_CACHE_KEY") or code_fingerprint(settings)
+
+
+def link_related(articles, taxonomies, settings: dict) -> None:
+    """Related articles, taking the last build's rankings where they still hold
+    (`related.add_related`); this build's are kept beside the page keys for the next one."""
+    path = page_cache_folder(settings) / "related.json"
+    key, last = build_key(settings), None
+    if settings.get("PAGE_CACHE", True):  # --force ranks every article again
+        data = _load_json(path)
+        last = data.get("related") if data.get("key") == key else None
+    root = str(settings.get("PATH") or "").rstrip(os.sep) + os.sep
+    state = add_related(
+        articles, taxonomies, last=last, key=lambda a: str(a.source_path).removeprefix(root)
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, json.dumps({"key": key, "related": state}, separators=(",", ":")))
+
+
 def load_page_cache(path: Path) -> dict[str, str]:
     """{output name: key} of the last build (every file it wrote), or nothing."""
     return _load_json(path)
@@ -89,8 +110,7 @@ def read_article_records(pelican) -> None:
     _SAVED.clear()
     if settings.get("PAGE_CACHE", True):
         data = _load_json(article_records_path(settings))
-        key = settings.get("PAGE_CACHE_KEY") or code_fingerprint(settings)
-        records = data.get("articles") if data.get("key") == key else None
+        records = data.get("articles") if data.get("key") == build_key(settings) else None
         for path, record in records.items() if isinstance(records, dict) else ():
             whole = isinstance(record, list) and len(record) == 5
             if whole and all(isinstance(item, str) for item in record):

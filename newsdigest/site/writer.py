@@ -36,6 +36,7 @@ from newsdigest.site.cache import (
     Job,
     PageKeys,
     article_records_path,
+    build_key,
     feed_job,
     load_page_cache,
     page_cache_folder,
@@ -45,7 +46,6 @@ from newsdigest.site.cache import (
     saved_article_records,
 )
 from newsdigest.site.feeds import summary_only
-from newsdigest.site.fingerprint import code_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class DigestWriter(Writer):
         self.previous = load_page_cache(self.cache_path)  # also what the last build wrote
         self.reuse = settings.get("PAGE_CACHE", True)  # False: render every page (--force)
         fields = tuple(settings.get("TAXONOMIES") or {})
-        code_key = settings.get("PAGE_CACHE_KEY") or code_fingerprint(settings)
+        code_key = build_key(settings)
         self.keys = PageKeys(
             code_key, settings.get("FEED_MAX_ITEMS"), fields, saved_article_records()
         )

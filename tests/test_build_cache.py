@@ -142,56 +142,56 @@ def test_a_build_after_one_that_did_not_finish_removes_its_temporary_files(tmp_p
     assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")
 
 
+def _damaged_then_rebuilt(tmp_path, generate, count: int, damage) -> None:
+    """Build, damage a record the build keeps (`damage(content, output)` gives the texts to
+    put in its place, one after another), and check each rebuild gives the same site."""
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(count, seeds, seed=count, progress=False)
+    ingest(seeds, content)
+    build_site(content, output)
+    expected = _files(output)
+    path, texts = damage(content, output)
+    for text in texts:
+        path.write_text(text, encoding="utf-8")
+        (output / STAMP_NAME).unlink()  # the build runs, with the same code and so the same key
+        assert build_site(content, output).written is True
+        assert _files(output) == expected
+
+
 def test_damaged_article_records_are_made_again(tmp_path, generate):
     """What the last build kept of each article file is taken only when it is whole."""
     import json
 
-    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
-    generate.generate(8, seeds, seed=23, progress=False)
-    ingest(seeds, content)
-    build_site(content, output)
-    expected = _files(output)
-    records = article_records_path(pelican_settings(content, output))
-    data = json.loads(records.read_text(encoding="utf-8"))
-    for number, (path, record) in enumerate(sorted(data["articles"].items())):
-        damaged = [record[0], None, 7, ["x"]] if number % 2 else [record[0]]
-        data["articles"][path] = damaged
-    records.write_text(json.dumps(data), encoding="utf-8")
-    (output / STAMP_NAME).unlink()  # the build runs, with the same code and so the same key
+    def damage(content, output):
+        records = article_records_path(pelican_settings(content, output))
+        text = records.read_text(encoding="utf-8")
+        data = json.loads(text)
+        for number, (path, record) in enumerate(sorted(data["articles"].items())):
+            damaged = [record[0], None, 7, ["x"]] if number % 2 else [record[0]]
+            data["articles"][path] = damaged
+        return records, [json.dumps(data), text[:100]]  # values of other kinds; cut off
 
-    assert build_site(content, output).written is True
-    assert _files(output) == expected
-    records.write_text(records.read_text(encoding="utf-8")[:100], encoding="utf-8")  # cut off
-    (output / STAMP_NAME).unlink()
-    assert build_site(content, output).written is True
-    assert _files(output) == expected
+    _damaged_then_rebuilt(tmp_path, generate, 8, damage)
 
 
 def test_damaged_related_rankings_are_ranked_again(tmp_path, generate):
     """The last build's related articles are taken only when their record is whole."""
     import json
 
-    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
-    generate.generate(12, seeds, seed=29, progress=False)
-    ingest(seeds, content)
-    build_site(content, output)
-    expected = _files(output)
-    kept = page_cache_folder(pelican_settings(content, output)) / "related.json"
-    data = json.loads(kept.read_text(encoding="utf-8"))
-    rankings = data["related"]
-    damaged = [
-        kept.read_text(encoding="utf-8")[:100],  # cut off
-        {**data, "related": {**rankings, "related": [[10**6]] * len(rankings["related"])}},
-        {**data, "related": {**rankings, "order": rankings["order"][1:]}},
-        {**data, "related": {**rankings, "lists": {"topics\0x": "y"}, "terms": [None]}},
-        {**data, "related": [1, 2]},
-    ]
-    for damage in damaged:
-        text = damage if isinstance(damage, str) else json.dumps(damage)
-        kept.write_text(text, encoding="utf-8")
-        (output / STAMP_NAME).unlink()  # the build runs, with the same code and so the same key
-        assert build_site(content, output).written is True
-        assert _files(output) == expected
+    def damage(content, output):
+        kept = page_cache_folder(pelican_settings(content, output)) / "related.json"
+        text = kept.read_text(encoding="utf-8")
+        data = json.loads(text)
+        rankings = data["related"]
+        damaged = [
+            {**data, "related": {**rankings, "related": [[10**6]] * len(rankings["related"])}},
+            {**data, "related": {**rankings, "order": rankings["order"][1:]}},
+            {**data, "related": {**rankings, "lists": {"topics\0x": "y"}, "terms": [None]}},
+            {**data, "related": [1, 2]},
+        ]
+        return kept, [text[:100], *map(json.dumps, damaged)]
+
+    _damaged_then_rebuilt(tmp_path, generate, 12, damage)
 
 
 def test_a_damaged_record_of_written_files_removes_nothing_outside_the_output(tmp_path, generate):

@@ -168,7 +168,8 @@ class PageKeys:
             elements, extra = args[0], args[3:]
             limit = self.feed_max_items or len(elements)
             entries = [self._feed_entry(element) for element in elements[:limit]]
-            return self._key("feed", name, self.code_key, extra, sorted(kwargs.items()), entries)
+            shown = json.dumps(entries)  # one text by the C encoder, not a summary per entry
+            return self._key("feed", name, self.code_key, extra, sorted(kwargs.items()), shown)
         template, context, extra = args[1], args[2], args[3:]
         article = kwargs.get("article")
         named = self._named_terms(article, context) if article is not None else ""

@@ -101,15 +101,20 @@ class DigestWriter(Writer):
         pages go out in batches, in the order their articles lie in memory, each batch to
         a fresh process that ends with it, so no process collects a copy of the site.
         This process renders its own jobs meanwhile, then takes batches too. A rebuild
-        keys every job here first and hands out only the changed ones (`_shares`: when they
-        are few, this process renders them all).
+        keys every job here first and hands out only the changed ones (`_shares`: a few
+        are shared with one forked process, or stay here).
         """
         jobs, self.jobs = self.jobs, []
         for job in jobs:  # here, so that every process shares them and this one keeps them
             if isinstance(job.kwargs.get("article"), Content):
                 self.keys.article_record(job.kwargs["article"])
         keys: dict[str, str] = {}
-        todo = self._changed(jobs, keys) if self.reuse and self.previous else jobs
+        todo = jobs
+        if self.reuse and self.previous:
+            # A rebuild leaves most pages as they were: keying them all here costs less than
+            # the processes that would render them, and only the changed ones are handed out.
+            # (Keying in a forked process would read, and so copy, every article.)
+            todo = [job for job in jobs if not self._unchanged(job, keys)]
         own, batches = _shares(todo, self.workers, self.batch_pages)
         self.skipped, failed = len(jobs) - len(todo), []
         running: list[tuple[parallel.Forked, int]] = []  # (child, jobs in its batch)
@@ -166,34 +171,6 @@ class DigestWriter(Writer):
             len(gone),
         )
 
-    def _changed(self, jobs: list[Job], keys: dict[str, str]) -> list[Job]:
-        """The jobs whose files a rebuild must write again; every job's key goes into `keys`.
-
-        A rebuild leaves most pages as they were: keying them costs less than the processes
-        that would render them, so all are keyed first (the article pages in a forked
-        process meanwhile) and only the changed ones are handed out."""
-        pages = [job for job in jobs if isinstance(job.kwargs.get("article"), Content)]
-        others = [job for job in jobs if not isinstance(job.kwargs.get("article"), Content)]
-        child = None
-        if self.workers > 1 and len(pages) >= self.batch_pages:
-            gc.freeze()  # as in `flush`
-            try:
-                child = parallel.Forked(self._key_pages, pages)
-            finally:
-                gc.unfreeze()
-        else:
-            others = jobs
-        changed = {id(job) for job in others if not self._unchanged(job, keys)}
-        if child is not None:
-            page_keys, positions = child.result()
-            keys.update(page_keys)
-            changed.update(id(pages[position]) for position in positions)
-        return [job for job in jobs if id(job) in changed]
-
-    def _key_pages(self, pages: list[Job]) -> tuple[dict[str, str], list[int]]:
-        keys: dict[str, str] = {}
-        return keys, [n for n, job in enumerate(pages) if not self._unchanged(job, keys)]
-
     def _render_batch(self, batch: list[Job]) -> tuple[dict[str, str], int]:
         keys: dict[str, str] = {}
         skipped = sum(self._render(job, keys) for job in batch)
@@ -236,14 +213,13 @@ class DigestWriter(Writer):
         if job.kind is None:
             return False
         key = keys[job.name] = self.keys.key(job)
-        search = self.keys.search_key(job)
+        same = self.reuse and self.previous.get(job.name) == key
+        # A page key covers all its search key does (cache.py): an unchanged page's stands.
+        search = self.previous.get(SEARCH_KEY + job.name) if same else None
+        search = search or self.keys.search_key(job)
         if search is not None:
             keys[SEARCH_KEY + job.name] = search
-        return (
-            self.reuse
-            and self.previous.get(job.name) == key
-            and Path(self.output_path, job.name).exists()
-        )
+        return same and Path(self.output_path, job.name).exists()
 
     def _open_w(self, filename, encoding, override=False):
         """A file-like object that lands on disk in one rename when its `with` block ends.

@@ -86,6 +86,7 @@ def link_related(articles, taxonomies, settings: dict) -> None:
     state = add_related(
         articles, taxonomies, last=last, key=lambda a: str(a.source_path).removeprefix(root)
     )
+    data = last = None  # the last build's, gone before this build's text is made
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, json.dumps({"key": key, "related": state}, separators=(",", ":")))
 
@@ -154,12 +155,10 @@ class PageKeys:
         self.records: dict[str, list] = {}
         self._records: dict[int, tuple] = {}
         # Summaries by object, for this build only: pages share their articles and terms.
-        self._summaries: dict[int, str] = {}
         self._objects: dict[int, tuple] = {}
         self._identities: dict[int, tuple] = {}
         self._lists: dict[tuple[int, int], tuple] = {}
         self._terms: dict[str, list[str]] | None = None
-        self._named: dict[int, tuple] = {}
 
     def key(self, job: Job) -> str:
         """The key of a page or feed: what it is made of (see the class docstring)."""
@@ -240,13 +239,10 @@ class PageKeys:
                 terms = getattr(taxonomy, "terms", None)
                 for name, term in terms.items() if isinstance(terms, dict) else ():
                     self._terms.setdefault(name, []).append(_identity(term))
-        known = self._named.get(id(article))  # its page and its search key both ask
-        if known is None:
-            found = []
-            for name in _strings(article.metadata):
-                found += self._terms.get(name, ())
-            known = self._named[id(article)] = (article, ",".join(sorted(found)))
-        return known[1]
+        found = []
+        for name in _strings(article.metadata):
+            found += self._terms.get(name, ())
+        return ",".join(sorted(found))
 
     def _key(self, *parts) -> str:
         digest = hashlib.sha256()
@@ -338,19 +334,15 @@ class PageKeys:
         own = self.article_record(article)[1]
         if not with_links:
             return own
-        known = self._summaries.get(id(article))
-        if known is None:
-            parts = [own]
-            for name in LINKS:
-                item = getattr(article, name, None)
-                if isinstance(item, list | tuple):
-                    parts.append(f"{name}=[{','.join(self._identity(x) for x in item)}]")
-                else:
-                    parts.append(f"{name}={self._summary(item, LINK)}")
-            text = "\0".join(parts)
-            known = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-            self._summaries[id(article)] = known
-        return known
+        parts = [own]  # asked once, by the article's own page: nothing to keep
+        for name in LINKS:
+            item = getattr(article, name, None)
+            if isinstance(item, list | tuple):
+                parts.append(f"{name}=[{','.join(self._identity(x) for x in item)}]")
+            else:
+                parts.append(f"{name}={self._summary(item, LINK)}")
+        text = "\0".join(parts)
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def _own_summary(self, article) -> str:
         own = {

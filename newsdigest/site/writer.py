@@ -110,10 +110,11 @@ class DigestWriter(Writer):
                 self.keys.article_record(job.kwargs["article"])
         keys: dict[str, str] = {}
         todo = jobs
-        if self.reuse and self.previous:
-            # A rebuild leaves most pages as they were: keying them all here costs less than
-            # the processes that would render them, and only the changed ones are handed out.
-            # (Keying in a forked process would read, and so copy, every article.)
+        if self.reuse and self.previous and self.keys.saved:
+            # A rebuild with the last build's code leaves most pages as they were: keying them
+            # all here costs less than the processes that would render them, and only the
+            # changed ones are handed out. (Keying in a forked process would read, and so
+            # copy, every article.)
             todo = [job for job in jobs if not self._unchanged(job, keys)]
         own, batches = _shares(todo, self.workers, self.batch_pages)
         self.skipped, failed = len(jobs) - len(todo), []

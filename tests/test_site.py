@@ -332,9 +332,11 @@ def test_related_articles_match_a_brute_force_ranking():
 
 
 def test_related_articles_kept_from_the_last_build_are_the_ones_ranked_afresh():
-    """After new articles (newest first), edited terms and new terms, the rankings reused
-    from the last build are the ones a full ranking gives."""
+    """After new articles (newest first, or anywhere), deleted ones, edited terms and new
+    terms, the rankings reused from the last build are the ones a full ranking gives."""
     import random
+
+    from newsdigest.site import related
 
     class Term:
         def __init__(self, slug):
@@ -369,6 +371,7 @@ def test_related_articles_kept_from_the_last_build_are_the_ones_ranked_afresh():
     def rankings(articles):
         return [[other.source_path for other in article.related] for article in articles]
 
+    reused = 0
     for seed in range(12):
         rng = random.Random(seed)
 
@@ -380,8 +383,12 @@ def test_related_articles_kept_from_the_last_build_are_the_ones_ranked_afresh():
         plan = [article(f"old{n}") for n in range(120)]
         articles, fields = site(plan)
         last = add_related(articles, fields, limit=3, window=8)
-        for step in range(3):
-            plan = [article(f"new{step}-{n}") for n in range(rng.randint(0, 6))] + plan
+        for step in range(4):
+            for n in range(rng.randint(0, 6) if step < 3 else 0):  # new ones, mostly newest
+                at = 0 if rng.random() < 0.6 else rng.randrange(len(plan))
+                plan.insert(at, article(f"new{step}-{n}"))
+            for _ in range(rng.randint(0, 2) if step < 3 else 0):  # deleted ones
+                del plan[rng.randrange(len(plan))]
             for _ in range(rng.randint(0, 3)):  # an editor retags an old article
                 edited = rng.randrange(len(plan))
                 plan[edited] = article(plan[edited][0])
@@ -392,11 +399,14 @@ def test_related_articles_kept_from_the_last_build_are_the_ones_ranked_afresh():
                 edited = rng.randrange(len(plan))
                 plan[edited] = (plan[edited][0], plan[edited][1], [*plan[edited][2], f"x{step}"])
             articles, fields = site(plan)
+            state = add_related(articles, fields, limit=3, window=8)
+            reused += len(related._kept(last, state, 4))
             kept = add_related(articles, fields, limit=3, window=8, last=last)
             again = rankings(articles)
             add_related(articles, fields, limit=3, window=8)
             assert again == rankings(articles), (seed, step)
             last = kept
+    assert reused > 500  # rankings were taken from the last build, not all made again
     # Nothing is reused that cannot be: an article deleted, two moved in time.
     for changed in (plan[:50] + plan[51:], plan[:50] + [plan[51], plan[50]] + plan[52:]):
         articles, fields = site(changed)

@@ -11,10 +11,10 @@ term's size changes with every article filed under it, and with it the ranking,
 and so the page, of related articles all through the term's history: a rebuild
 after ten new articles rendered a hundred old pages again.
 
-An article's related articles depend only on its terms and on the windows of their
-lists around it. A build keeps the lists and the rankings (`add_related` returns them);
-the next one, when its articles are the last build's with new ones before them (newer
-news), ranks again only the articles whose terms or windows changed.
+An article's related articles depend only on its terms, on the windows of their lists
+around it and on the distances in time to the articles in them. A build keeps the lists
+and the rankings (`add_related` returns them); the next one ranks again only the articles
+for which any of these changed (`_kept`).
 """
 
 from __future__ import annotations
@@ -58,14 +58,12 @@ def add_related(
         "terms": ["\1".join(terms) for terms in named],
     }
     half = window // 2
-    reusable = _reusable(last, state, half)
+    kept = _kept(last, state, half)  # position -> the last build's ranking, as positions now
     where: dict[str, dict[int, int]] = {}  # term -> {position of an article: its place in the list}
     related = []
     for own, article in enumerate(articles):
-        if reusable is not None and own not in reusable[1]:
-            shift = reusable[0]
-            ranked = [position + shift for position in last["related"][own - shift]]
-        else:
+        ranked = kept.get(own)
+        if ranked is None:
             ranked = _ranked(own, named[own], lists, where, half, limit)
         article.related = [articles[position] for position in ranked]
         related.append(ranked)
@@ -96,18 +94,16 @@ def _ranked(own: int, terms: list[str], lists, where, half: int, limit: int) -> 
     return [item[3] for item in heapq.nsmallest(limit, ranked)]
 
 
-def _reusable(last, state: dict, half: int) -> tuple[int, set[int]] | None:
-    """(how many articles came before the last build's, the articles to rank again), or
-    None when the last build's rankings cannot be reused.
+def _kept(last, state: dict, half: int) -> dict[int, list[int]]:
+    """The last build's rankings that still hold, by this build's positions.
 
-    Only new articles before all the others keep the distances in time between the others
-    as they were. An article is ranked again when it is new, when its terms changed, or
-    when a list it is on changed within half a window of it (an article whose window lies
-    in the unchanged head or tail of its lists sees the same candidates)."""
-    if not isinstance(last, dict) or any(
-        last.get(name) != state[name] for name in ("limit", "window")
-    ):
-        return None
+    An article keeps its ranking when its terms are the ones it had, no list it is on changed
+    within half a window of it (an article whose window lies in the unchanged head or tail of
+    a list sees the same candidates), and no article came or went between it and its
+    farthest candidates (the distances in time that break ties are the same). Anything
+    unreadable in `last` keeps nothing."""
+    if not isinstance(last, dict) or any(last.get(n) != state[n] for n in ("limit", "window")):
+        return {}
     order, terms, lists, related = (last.get(n) for n in ("order", "terms", "lists", "related"))
     if not (
         isinstance(order, list)
@@ -115,38 +111,67 @@ def _reusable(last, state: dict, half: int) -> tuple[int, set[int]] | None:
         and isinstance(lists, dict)
         and isinstance(related, list)
         and len(terms) == len(related) == len(order)
+        and all(isinstance(name, str) for name in order)
     ):
-        return None
-    shift = len(state["order"]) - len(order)
-    if shift < 0 or state["order"][shift:] != order:
-        return None
-    if not all(
-        isinstance(ranked, list) and all(isinstance(p, int) and 0 <= p < len(order) for p in ranked)
-        for ranked in related
-    ):
-        return None
-    again = set(range(shift))
-    again.update(n + shift for n, joined in enumerate(terms) if joined != state["terms"][n + shift])
+        return {}
+    now = {name: position for position, name in enumerate(state["order"])}
+    before = [now.get(name) for name in order]  # the last build's positions, as positions now
+    if any(not isinstance(r, list) or not all(isinstance(p, int) for p in r) for r in related):
+        return {}
+    if any(p < 0 or p >= len(order) or before[p] is None for r in related for p in r):
+        return {}
+    # Stretches of the articles that were there before, with nothing added or removed
+    # between two neighbours: distances within a stretch are what they were.
+    stretch = [-1] * len(state["order"])
+    number, last_shift, last_old = 0, None, -1
+    for old, position in enumerate(before):
+        if position is None:
+            continue
+        shift = position - old
+        if shift != last_shift or old != last_old + 1:
+            number += 1
+        stretch[position], last_shift, last_old = number, shift, old
+    again = {p for p in range(len(stretch)) if stretch[p] < 0}  # new articles
+    for old, position in enumerate(before):
+        if position is not None and terms[old] != state["terms"][position]:
+            again.add(position)
     for term, listed in state["lists"].items():
-        before = lists.get(term)
-        if not isinstance(before, list):
+        previous = lists.get(term)
+        if not isinstance(previous, list):
             again.update(listed)
             continue
-        before = [position + shift for position in before if isinstance(position, int)]
-        if before == listed:
+        previous = [
+            before[p] if isinstance(p, int) and 0 <= p < len(before) else -1 for p in previous
+        ]
+        if previous == listed:
             continue
         head = 0
-        while head < min(len(before), len(listed)) and before[head] == listed[head]:
+        while head < min(len(previous), len(listed)) and previous[head] == listed[head]:
             head += 1
-        tail = 0
-        most = min(len(before), len(listed)) - head
-        while tail < most and before[-1 - tail] == listed[-1 - tail]:
+        tail, most = 0, min(len(previous), len(listed)) - head
+        while tail < most and previous[-1 - tail] == listed[-1 - tail]:
             tail += 1
         again.update(listed[max(0, head - half) : max(0, len(listed) - tail + half)])
     for term, listed in lists.items():  # terms no article has any more
         if term not in state["lists"] and isinstance(listed, list):
-            again.update(p + shift for p in listed if isinstance(p, int))
-    return shift, again
+            again.update(before[p] for p in listed if isinstance(p, int) and 0 <= p < len(before))
+    again.discard(None)
+    places = {term: {p: n for n, p in enumerate(listed)} for term, listed in state["lists"].items()}
+    kept = {}
+    for old, position in enumerate(before):
+        if position is None or position in again:
+            continue
+        low = high = position
+        for term in state["terms"][position].split("\1") if state["terms"][position] else ():
+            listed = state["lists"].get(term)
+            at = places.get(term, {}).get(position)
+            if listed is None or at is None:
+                continue
+            low = min(low, listed[max(0, at - half)])
+            high = max(high, listed[min(len(listed) - 1, at + half)])
+        if stretch[low] == stretch[high] == stretch[position]:
+            kept[position] = [before[p] for p in related[old]]
+    return kept
 
 
 def add_neighbours(articles) -> None:

@@ -37,8 +37,8 @@ def add_related(
     key=lambda article: article.source_path,
 ) -> dict:
     """Set `article.related` to at most `limit` articles: most shared terms first, then
-    nearest in time. Returns what the next build's `last` is: `key` names an article
-    from one build to the next."""
+    nearest in time. Returns what the next build's `last` is (and how many rankings it
+    took from this one's `last`): `key` names an article from one build to the next."""
     index = {id(article): position for position, article in enumerate(articles)}
     lists: dict[str, list[int]] = {}  # term -> the positions of its articles, in its order
     names: dict[int, str] = {}  # id(term) -> its name here
@@ -58,31 +58,27 @@ def add_related(
         "terms": ["\1".join(terms) for terms in named],
     }
     half = window // 2
-    kept = _kept(last, state, half)  # position -> the last build's ranking, as positions now
-    where: dict[str, dict[int, int]] = {}  # term -> {position of an article: its place in the list}
+    # term -> {position of an article: its place in the term's list}
+    places = {term: {p: n for n, p in enumerate(listed)} for term, listed in lists.items()}
+    kept = _kept(last, state, named, places, half)  # position -> the last build's ranking
     related = []
     for own, article in enumerate(articles):
         ranked = kept.get(own)
         if ranked is None:
-            ranked = _ranked(own, named[own], lists, where, half, limit)
+            ranked = _ranked(own, named[own], lists, places, half, limit)
         article.related = [articles[position] for position in ranked]
         related.append(ranked)
-    state["related"] = related
+    state["related"], state["reused"] = related, len(kept)
     return state
 
 
-def _ranked(own: int, terms: list[str], lists, where, half: int, limit: int) -> list[int]:
+def _ranked(own: int, terms: list[str], lists, places, half: int, limit: int) -> list[int]:
     shared: dict[int, int] = {}  # position of another article -> terms shared with it
     for term in terms:
-        listed = lists.get(term)
-        if listed is None:
-            continue
-        places = where.get(term)
-        if places is None:
-            places = where[term] = {position: n for n, position in enumerate(listed)}
-        at = places.get(own)
+        at = places.get(term, {}).get(own)
         if at is None:
             continue
+        listed = lists[term]
         for other in listed[max(0, at - half) : at + half + 1]:
             if other != own:
                 shared[other] = shared.get(other, 0) + 1
@@ -94,7 +90,7 @@ def _ranked(own: int, terms: list[str], lists, where, half: int, limit: int) -> 
     return [item[3] for item in heapq.nsmallest(limit, ranked)]
 
 
-def _kept(last, state: dict, half: int) -> dict[int, list[int]]:
+def _kept(last, state: dict, named: list[list[str]], places, half: int) -> dict[int, list[int]]:
     """The last build's rankings that still hold, by this build's positions.
 
     An article keeps its ranking when its terms are the ones it had, no list it is on changed
@@ -152,21 +148,17 @@ def _kept(last, state: dict, half: int) -> dict[int, list[int]]:
         while tail < most and previous[-1 - tail] == listed[-1 - tail]:
             tail += 1
         again.update(listed[max(0, head - half) : max(0, len(listed) - tail + half)])
-    for term, listed in lists.items():  # terms no article has any more
-        if term not in state["lists"] and isinstance(listed, list):
-            again.update(before[p] for p in listed if isinstance(p, int) and 0 <= p < len(before))
-    again.discard(None)
-    places = {term: {p: n for n, p in enumerate(listed)} for term, listed in state["lists"].items()}
+    # (The articles of a term no article has any more have other terms now: in `again`.)
     kept = {}
     for old, position in enumerate(before):
         if position is None or position in again:
             continue
         low = high = position
-        for term in state["terms"][position].split("\1") if state["terms"][position] else ():
-            listed = state["lists"].get(term)
+        for term in named[position]:
             at = places.get(term, {}).get(position)
-            if listed is None or at is None:
+            if at is None:
                 continue
+            listed = state["lists"][term]
             low = min(low, listed[max(0, at - half)])
             high = max(high, listed[min(len(listed) - 1, at + half)])
         if stretch[low] == stretch[high] == stretch[position]:

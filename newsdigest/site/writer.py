@@ -180,7 +180,7 @@ class DigestWriter(Writer):
     def _render(self, job: Job, keys: dict[str, str]) -> int:
         """Render one job unless its key is unchanged (then 1); its key goes into `keys`
         (a page that is always rendered has the empty key: the next build knows it was written)."""
-        if self._unchanged(job, keys):
+        if job.name not in keys and self._unchanged(job, keys):  # a rebuild keyed it already
             return 1
         if job.method == "write_feed":
             elements, context, *rest = job.args
@@ -226,8 +226,8 @@ class DigestWriter(Writer):
         """A file-like object that lands on disk in one rename when its `with` block ends.
 
         Pelican's one place for opening an output file, and it has no public hook (tested by
-        the kill tests in tests/test_reliability.py). The bookkeeping is Pelican's: a file is written once
-        per build, unless one write says it overrides the others.
+        the kill tests in tests/test_reliability.py). The bookkeeping is Pelican's: a file is
+        written once per build, unless one write says it overrides the others.
         """
         if filename in self._overridden_files:
             if override:

@@ -8,19 +8,23 @@ a handful of scans over its text rather than a loop over hundreds of patterns.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import pycountry
 import yaml
 
 from newsdigest import iptc
+from newsdigest.kept import keep, read_kept
 
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 # What the fingerprint covers; rejected.yaml lists the names editors never want as actors.
 VOCAB_FILES = ("topics.yaml", "actors.yaml", "states.yaml", "rejected.yaml")
 ACTOR_KINDS = ("person", "organisation", "state")
+KEPT_NAME = "vocabulary.json"  # the compiled topics and patterns (`newsdigest.kept`)
 
 
 class VocabularyError(Exception):
@@ -83,9 +87,15 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
     """Read the YAML files of `vocab_dir` (default: the repository's vocab/) and compile them."""
     vocab_dir = Path(vocab_dir) if vocab_dir else VOCAB_DIR
     raw = {name: _read_bytes(vocab_dir / name) for name in VOCAB_FILES}
+    fingerprint = vocabulary_fingerprint(vocab_dir, raw)
+    # The topics with their IPTC evidence and the two patterns are most of the time: kept.
+    kept_key = [fingerprint, _code_fingerprint()]
+    kept = read_kept(KEPT_NAME, kept_key) or {}
     topics_doc = _parse(vocab_dir / "topics.yaml", raw["topics.yaml"]) or {}
-    entries = _topic_entries(topics_doc, vocab_dir)
-    topics = [_topic(entry, vocab_dir / "topics.yaml") for entry in entries]
+    topics = _kept_topics(kept.get("topics"))
+    if topics is None:
+        entries = _topic_entries(topics_doc, vocab_dir)
+        topics = [_topic(entry, vocab_dir / "topics.yaml") for entry in entries]
     scoring = {"min_score": 6.0, "min_terms": 2, "relative": 0.35, "max_topics": 4}
     scoring.update(topics_doc.get("scoring") or {})
 
@@ -120,19 +130,20 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
             if term[:cut] in wildcard_terms:
                 term_topics[term].extend(term_topics[term[:cut]])
                 break
+    actor_pattern, term_pattern = kept.get("actor_pattern"), kept.get("term_pattern")
+    if not (isinstance(actor_pattern, str) and isinstance(term_pattern, str)):
+        actor_pattern = trie_pattern(f for f in forms if not f[0].islower())
+        term_pattern = trie_pattern(term_topics, wildcards=wildcard_terms)
+        keep(KEPT_NAME, kept_key, _kept_data(topics, actor_pattern, term_pattern))
     return Vocabulary(
         topics=topics,
         actors=actors,
         scoring=scoring,
-        fingerprint=vocabulary_fingerprint(vocab_dir, raw),
+        fingerprint=fingerprint,
         forms=forms,
-        actor_pattern=re.compile(
-            r"(?:" + trie_pattern(f for f in forms if not f[0].islower()) + r")(?![\w&])"
-        ),
+        actor_pattern=re.compile(r"(?:" + actor_pattern + r")(?![\w&])"),
         lowercase_forms=tuple(f for f in forms if f[0].islower()),
-        term_pattern=re.compile(
-            r"(?<![\w&])(?:" + trie_pattern(term_topics, wildcards=wildcard_terms) + r")(?![\w&])"
-        ),
+        term_pattern=re.compile(r"(?<![\w&])(?:" + term_pattern + r")(?![\w&])"),
         term_topics=term_topics,
         term_weights={
             term: list({topic.name: weight for topic, weight in pairs}.items())
@@ -141,6 +152,33 @@ def load_vocabulary(vocab_dir: Path | None = None) -> Vocabulary:
         wildcard_terms=wildcard_terms,
         rejected=rejected_names(vocab_dir, raw["rejected.yaml"]),
     )
+
+
+def _kept_topics(kept) -> list[Topic] | None:
+    try:
+        return [Topic(**entry) for entry in kept] if isinstance(kept, list) else None
+    except TypeError:  # kept by another version of the code
+        return None
+
+
+def _kept_data(topics: list[Topic], actor_pattern: str, term_pattern: str) -> dict:
+    """What `load_vocabulary` keeps; nothing of the topics when JSON would not give them back
+    as they are (a value of a type JSON does not have)."""
+    data = {"actor_pattern": actor_pattern, "term_pattern": term_pattern}
+    entries = [asdict(topic) for topic in topics]
+    if json.loads(json.dumps(entries)) == entries:
+        data["topics"] = entries
+    return data
+
+
+def _code_fingerprint() -> str:
+    """The code that builds the topics' evidence and the patterns, and the word frequencies
+    the evidence is weighed by."""
+    digest = hashlib.sha256()
+    for module in (__file__, iptc.__file__):
+        digest.update(Path(module).read_bytes())
+    digest.update(metadata.version("wordfreq").encode())
+    return digest.hexdigest()
 
 
 def vocabulary_fingerprint(vocab_dir: Path | None = None, raw: dict | None = None) -> str:

@@ -216,6 +216,38 @@ def test_fingerprint_follows_the_vocabulary_bytes(tmp_path):
     assert Tagger.load(vocab, model="none").fingerprint != first
 
 
+def test_vocabulary_kept_between_runs_is_the_vocabulary_built(tmp_path, monkeypatch):
+    """The compiled topics and patterns are kept in the user's cache folder: a load that
+    reads them gives what a load that builds them gives, an edited vocabulary is built
+    again, and so is a damaged file."""
+    from newsdigest.kept import kept_path
+    from newsdigest.vocab import load_vocabulary
+
+    def picture(v):
+        terms = [topic.terms for topic in v.topics]
+        patterns = (v.actor_pattern.pattern, v.term_pattern.pattern)
+        return v.topics, terms, patterns, v.term_topics, v.forms, v.fingerprint
+
+    vocab = tmp_path / "vocab"
+    shutil.copytree(ROOT / "vocab", vocab)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    built = picture(load_vocabulary(vocab))
+    kept = kept_path("vocabulary.json")
+    text = kept.read_text(encoding="utf-8")
+    assert picture(load_vocabulary(vocab)) == built
+    kept.write_text(text.replace('"term_pattern": "', '"term_pattern": "zzkept|'))
+    assert load_vocabulary(vocab).term_pattern.pattern.count("zzkept|") == 1  # read, not built
+    kept.write_text("{", encoding="utf-8")
+    assert picture(load_vocabulary(vocab)) == built
+    topics = vocab / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("musician*: 2}", "zither: 2}"))
+    edited = picture(load_vocabulary(vocab))
+    assert "zither" in edited[3] and "zither" not in built[3]
+    assert re.search(edited[2][1], "a zither") and not re.search(built[2][1], "a zither")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other"))
+    assert picture(load_vocabulary(vocab)) == edited
+
+
 def test_tagging_is_fast(tagger):
     title, body = seed_article()
     body = "\n\n".join([body] * 2)  # about 750 words

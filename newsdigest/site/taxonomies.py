@@ -13,9 +13,11 @@ over all articles.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import posixpath
 from collections import Counter
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 
@@ -233,15 +235,24 @@ class Taxonomy:
 
     def _collect_quotes(self, terms) -> None:
         """Give each term the quotes its articles attribute to it."""
+        spoken: dict[int, list] = {}  # an article's (speaker's term, text), read once
         for term in terms:
             for article in term.articles:
-                for quote in getattr(article, "quotes", None) or []:
-                    if not isinstance(quote, dict):
-                        continue
-                    speaker = " ".join(str(quote.get("speaker") or "").split())
-                    text = str(quote.get("text") or "").strip()
-                    if text and self.terms.get(speaker) is term:
-                        term.quotes.append((text, article))
+                said = spoken.get(id(article))
+                if said is None:
+                    said = spoken[id(article)] = self._quoted(article)
+                term.quotes += [(text, article) for speaker, text in said if speaker is term]
+
+    def _quoted(self, article) -> list[tuple[Term, str]]:
+        said = []
+        for quote in getattr(article, "quotes", None) or []:
+            if not isinstance(quote, dict):
+                continue
+            speaker = self.terms.get(" ".join(str(quote.get("speaker") or "").split()))
+            text = str(quote.get("text") or "").strip()
+            if text and speaker is not None:
+                said.append((speaker, text))
+        return said
 
     @property
     def sorted_terms(self) -> list[Term]:
@@ -332,13 +343,13 @@ def _related_terms(term: Term, taxonomies: dict) -> dict[str, list[tuple[Term, i
     """The terms of each taxonomy most often seen on this term's articles (linear in its articles)."""
     related = {}
     for field in taxonomies:
-        counts: Counter = Counter()
-        for article in term.articles:
-            for other in getattr(article, field, []):
-                if other is not term:
-                    counts[other] += 1
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0].name.casefold()))
-        related[field] = ranked[:RELATED_TERMS]
+        # Counted by Counter's own loop, in the order the terms are met (ties keep it).
+        counts = Counter(chain.from_iterable(getattr(a, field, ()) for a in term.articles))
+        counts.pop(term, None)
+        ranked = heapq.nsmallest(  # the first few of the sorted list, without sorting it all
+            RELATED_TERMS, counts.items(), key=lambda item: (-item[1], item[0].name.casefold())
+        )
+        related[field] = ranked
     return related
 
 

@@ -10,22 +10,25 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 TEMP_SUFFIX = ".newsdigest-tmp"
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
+def atomic_write(path: Path, data: str | bytes | Iterable[str]) -> None:
     """Write to a temporary file in the same folder, then rename it over `path`.
 
+    `data` may come in pieces of text (a large index need not be one string in memory).
     An OSError names `path` (a full disk fails in `write`, which names no file)."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    pieces = [data] if isinstance(data, str | bytes) else data
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
+            for piece in pieces:
+                handle.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException as error:

@@ -174,6 +174,28 @@ def test_damaged_article_records_are_made_again(tmp_path, generate):
     _damaged_then_rebuilt(tmp_path, generate, 8, damage)
 
 
+def test_large_records_are_written_in_pieces_and_read_back_whole(tmp_path):
+    """The page keys and article records of a large site are written a few thousand entries
+    at a time; what is read back is what was saved, as JSON writes it."""
+    import json
+
+    from newsdigest.site.cache import load_page_cache, save_article_records, save_page_cache
+
+    keys = {f"topics/t{n % 97}/page/{n}/index.html": f'k\u00e9"{n}' for n in range(10_001)}
+    path = tmp_path / "pages" / "keys.json"
+    save_page_cache(path, keys)
+    assert load_page_cache(path) == keys
+    assert path.read_text(encoding="utf-8") == json.dumps(keys, sort_keys=True)
+    records = {
+        f"2026/{n}.md": [f"{n}:1", "a" * 64, "b", f"/a/{n}/", f"a/{n}.html"] for n in range(9000)
+    }
+    save_article_records(path, "code", records)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data == {"key": "code", "articles": records}
+    compact = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    assert path.read_text(encoding="utf-8") == compact
+
+
 def test_damaged_related_rankings_are_ranked_again(tmp_path, generate):
     """The last build's related articles are taken only when their record is whole."""
     import json

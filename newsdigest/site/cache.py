@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
@@ -98,7 +99,7 @@ def load_page_cache(path: Path) -> dict[str, str]:
 
 def save_page_cache(path: Path, keys: dict[str, str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, json.dumps(keys, sort_keys=True))
+    atomic_write(path, _json_pieces(keys, (", ", ": ")))
 
 
 _SAVED: dict[str, list] = {}  # the last build's article records, read once a build
@@ -133,8 +134,19 @@ def known_address(content) -> None:
 
 def save_article_records(path: Path, key: str, records: dict[str, list]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"key": key, "articles": records}, sort_keys=True, separators=(",", ":"))
-    atomic_write(path, text)
+    head, tail = '{"articles":', f',"key":{json.dumps(key)}}}'
+    atomic_write(path, chain([head], _json_pieces(records, (",", ":")), [tail]))
+
+
+def _json_pieces(mapping: dict, separators: tuple[str, str], size: int = 4096):
+    """`json.dumps(mapping, sort_keys=True, separators=separators)` in pieces of `size`
+    entries: the keys of 100,000 articles' pages are never one string in memory."""
+    items = sorted(mapping.items())
+    yield "{"
+    for start in range(0, len(items), size):
+        part = json.dumps(dict(items[start : start + size]), separators=separators)[1:-1]
+        yield separators[0] + part if start else part
+    yield "}"
 
 
 class PageKeys:

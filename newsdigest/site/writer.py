@@ -213,8 +213,9 @@ class DigestWriter(Writer):
         keys[job.name] = ""
         if job.kind is None:
             return False
-        key = keys[job.name] = self.keys.key(job)
-        same = self.reuse and self.previous.get(job.name) == key
+        key, last = self.keys.key(job), self.previous.get(job.name)
+        same = self.reuse and last == key
+        keys[job.name] = last if same else key  # the last build's text: one copy in memory
         # A page key covers all its search key does (cache.py): an unchanged page's stands.
         search = self.previous.get(SEARCH_KEY + job.name) if same else None
         search = search or self.keys.search_key(job)

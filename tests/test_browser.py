@@ -315,6 +315,7 @@ def test_skip_link_and_focus_are_visible(watched, site_url):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline not in ("none", "")
     page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#main'", timeout=5000)  # the jump is not instant
     assert page.url.endswith("#main")
 
 

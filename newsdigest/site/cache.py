@@ -141,10 +141,11 @@ def save_article_records(path: Path, key: str, records: dict[str, list]) -> None
 def _json_pieces(mapping: dict, separators: tuple[str, str], size: int = 4096):
     """`json.dumps(mapping, sort_keys=True, separators=separators)` in pieces of `size`
     entries: the keys of 100,000 articles' pages are never one string in memory."""
-    items = sorted(mapping.items())
+    names = sorted(mapping)
     yield "{"
-    for start in range(0, len(items), size):
-        part = json.dumps(dict(items[start : start + size]), separators=separators)[1:-1]
+    for start in range(0, len(names), size):
+        piece = {name: mapping[name] for name in names[start : start + size]}
+        part = json.dumps(piece, separators=separators)[1:-1]
         yield separators[0] + part if start else part
     yield "}"
 

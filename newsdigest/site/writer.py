@@ -284,9 +284,14 @@ def _shares(jobs: list[Job], workers: int, size: int) -> tuple[deque, deque]:
     if workers < 2 or len(jobs) < 2 * size:
         if workers < 2 or len(jobs) < SPLIT_JOBS or len({job.name for job in jobs}) < len(jobs):
             return deque(jobs), deque()
-        # A rebuild's few changed pages: every other one to one more process, whatever
-        # they touch (no file is written twice, so Pelican's overriding is not split).
-        return deque(jobs[0::2]), deque([jobs[1::2]])
+        # A rebuild's few changed pages: its article pages, up to half of the jobs, to one more
+        # process (no file is written twice, so Pelican's overriding is not split). An article
+        # page touches one article and the summaries of those it links to; a listing or a
+        # feed touches dozens, and a forked process copies every page of memory it touches.
+        pages = [job for job in jobs if isinstance(job.kwargs.get("article"), Content)]
+        taken = {id(job) for job in pages[: len(jobs) // 2]}
+        own = deque(job for job in jobs if id(job) not in taken)
+        return own, deque([pages[: len(jobs) // 2]] if taken else [])
     own, pages = [], []
     for job in jobs:
         (pages if isinstance(job.kwargs.get("article"), Content) else own).append(job)

@@ -1,9 +1,9 @@
 """Data derived from libraries and vocabularies, kept in the user's cache folder between runs.
 
 Some of what tagging needs takes a third of a second or more to build and changes only
-with the data it is built from: the place and first-name lists (with the libraries'
-versions), the compiled vocabulary (with the vocabulary files and the code that reads
-them). Each is kept as JSON under a key naming what it was built from, and built again
+with the data it is built from: the place, first-name and common-word lists (with the
+libraries' versions), the compiled vocabulary (with the vocabulary files and the code that
+reads them). Each is kept as JSON under a key naming what it was built from, and built again
 when the key differs; a folder that cannot be written costs only the time.
 """
 

@@ -52,9 +52,9 @@ def _first_names() -> frozenset[str]:
 def load() -> None:
     """Read the reference data now rather than on first use.
 
-    The place and first-name lists are built from the libraries' data files (a third of a
-    second, at every run that tags anything) and change only with their versions: they are
-    kept in the user's cache folder, under those versions (`newsdigest.kept`)."""
+    The place, first-name and common-word lists are built from the libraries' data files
+    (half a second, at every run that tags anything) and change only with their versions:
+    they are kept in the user's cache folder, under those versions (`newsdigest.kept`)."""
     if not _LISTS:
         _LISTS.update(_read_kept())
     missing = not set(KEPT_LISTS) <= set(_LISTS)

@@ -346,10 +346,9 @@ def _related_terms(term: Term, taxonomies: dict) -> dict[str, list[tuple[Term, i
         # Counted by Counter's own loop, in the order the terms are met (ties keep it).
         counts = Counter(chain.from_iterable(getattr(a, field, ()) for a in term.articles))
         counts.pop(term, None)
-        ranked = heapq.nsmallest(  # the first few of the sorted list, without sorting it all
+        related[field] = heapq.nsmallest(  # the first few of the sorted list, not all sorted
             RELATED_TERMS, counts.items(), key=lambda item: (-item[1], item[0].name.casefold())
         )
-        related[field] = ranked
     return related
 
 

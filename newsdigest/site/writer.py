@@ -106,7 +106,7 @@ class DigestWriter(Writer):
         """
         jobs, self.jobs = self.jobs, []
         for job in jobs:  # here, so that every process shares them and this one keeps them
-            if isinstance(job.kwargs.get("article"), Content):
+            if _article_page(job):
                 self.keys.article_record(job.kwargs["article"])
         keys: dict[str, str] = {}
         todo = jobs
@@ -288,16 +288,20 @@ def _shares(jobs: list[Job], workers: int, size: int) -> tuple[deque, deque]:
         # process (no file is written twice, so Pelican's overriding is not split). An article
         # page touches one article and the summaries of those it links to; a listing or a
         # feed touches dozens, and a forked process copies every page of memory it touches.
-        pages = [job for job in jobs if isinstance(job.kwargs.get("article"), Content)]
-        taken = {id(job) for job in pages[: len(jobs) // 2]}
+        share = [job for job in jobs if _article_page(job)][: len(jobs) // 2]
+        taken = {id(job) for job in share}
         own = deque(job for job in jobs if id(job) not in taken)
-        return own, deque([pages[: len(jobs) // 2]] if taken else [])
+        return own, deque([share] if share else [])
     own, pages = [], []
     for job in jobs:
-        (pages if isinstance(job.kwargs.get("article"), Content) else own).append(job)
+        (pages if _article_page(job) else own).append(job)
     pages.sort(key=lambda job: id(job.kwargs["article"]))
     batches = [pages[start : start + size] for start in range(0, len(pages), size)]
     return deque(own), deque(batches)
+
+
+def _article_page(job: Job) -> bool:
+    return isinstance(job.kwargs.get("article"), Content)
 
 
 def _remove(output: Path, names: list[str]) -> None:

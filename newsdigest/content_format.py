@@ -85,6 +85,8 @@ def printable(text: str) -> str:
     """`text` without the characters that are never text (see `NOT_TEXT`); CR LF becomes LF."""
     if text.isprintable():  # no control, surrogate or unassigned character: a line of text
         return text
+    if "\r" not in text and text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # lines of text: every character of NOT_TEXT is unprintable
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # NOT_TEXT over a whole article costs 40 times what these do: its class spans every plane.
     if _CONTROLS.search(text) is None and not any(map(NOT_TEXT.search, _WIDE.findall(text))):

@@ -19,6 +19,8 @@ import importlib.util
 import json
 import os
 import re
+from collections import ChainMap
+from collections.abc import Container
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -247,7 +249,7 @@ def proposed_mentions(
     taken_names = {m.actor for m in mentions if m.kind == "organisation"}
     taken_names |= {label_text for _, _, label_text in _org_names(text, found)}
     surnames = {m.actor.split()[-1] for m in mentions if m.kind == "person" and " " in m.actor}
-    owners = taken_names | set(vocab.forms)
+    owners = ChainMap(dict.fromkeys(taken_names), vocab.forms)  # no copy of every form
     added: list[Mention] = []
     declined: set[str] = set()
     for start, end, label in _separated(text, found, owners):
@@ -365,7 +367,7 @@ def _is_own(key: str, own: frozenset[str]) -> bool:
     )
 
 
-def _separated(text: str, found: list[tuple[int, int, str]], owners: set[str]):
+def _separated(text: str, found: list[tuple[int, int, str]], owners: Container[str]):
     """The entities, with two organisations the recogniser ran together ("SpaceX and Tyvak
     Nano-Satellite Systems") taken apart when the first is a name the article or the
     vocabulary knows on its own."""
@@ -387,7 +389,9 @@ def _counted(text: str, name: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(other)}(?![\w-])", text) is not None
 
 
-def _trimmed(text: str, start: int, end: int, owners: set[str] = frozenset()) -> tuple[int, int]:
+def _trimmed(
+    text: str, start: int, end: int, owners: Container[str] = frozenset()
+) -> tuple[int, int]:
     """Without "the" or an occupation before a name and "'s" after it; without the owner
     before a name that an organisation holds ("NASA's Goddard Space Flight Center")."""
     match = _LEADING_THE.match(text[start:end])
@@ -586,5 +590,8 @@ def state_keys(vocab: Vocabulary) -> dict[str, str]:
     return found
 
 
+@functools.lru_cache(maxsize=65536)
 def _key(name: str) -> str:
+    """A name as outlets and states are compared: without "the", dots and case (asked of the
+    same names, an actor's aliases, in every article)."""
     return " ".join(_LEADING_THE.sub("", name).replace(".", "").split()).casefold()

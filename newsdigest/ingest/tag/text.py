@@ -94,8 +94,11 @@ def _headline_lines(text: str, start: int) -> list[tuple[int, int]]:
     articles left by the scrape, section headings. Like the headline, no evidence of a name."""
     spans = []
     for line in _LINE.finditer(text, start):
-        words = line.group().split()
-        if not 3 <= len(words) <= 16 or line.group().rstrip()[-1] in '.!?:;,"”’)':
+        line_text = line.group().rstrip()
+        if not line_text or line_text[-1] in '.!?:;,"”’)':
+            continue  # first: a paragraph of prose is not split into its words
+        words = line_text.split()
+        if not 3 <= len(words) <= 16:
             continue
         long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
         if len(long_words) >= 3 and all(w[0].isupper() for w in long_words):

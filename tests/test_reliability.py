@@ -23,6 +23,7 @@ import pytest
 from lxml import etree
 
 from newsdigest.content_format import dump, parse
+from newsdigest.ingest.ledger import Ledger
 from newsdigest.ingest.run import ingest
 from newsdigest.lock import LockedError, folder_lock, lock_holder
 from tests.conftest import ROOT, SEEDS
@@ -727,6 +728,39 @@ def test_a_damaged_ledger_is_rebuilt_from_the_articles(tmp_path, caplog):
     slugs = {name: f["slug"] for name, f in articles(content).items()}
     assert slugs == {"a.txt": "markets-rally", "b.txt": "markets-rally-2"}
     assert ingest(seeds, content).unchanged == ["a.txt", "b.txt"]
+
+
+def test_the_ledger_keeps_unchanged_lines_and_writes_what_a_whole_rewrite_writes(tmp_path):
+    """Saving keeps the lines of entries no run recorded since it read them; the file is
+    byte for byte the one written from scratch. A ledger in another form (written by hand,
+    or with fields this version does not store) is written again whole."""
+    seeds, content = tmp_path / "seeds", tmp_path / "content"
+    seeds.mkdir()
+    for letter in "ab":
+        write_seed(seeds, f"{letter}.txt", f"Markets Rally {letter}", body=BODY + f" {letter}.")
+    ingest(seeds, content, today=dt.date(2026, 3, 17))
+    write_seed(seeds, "c.txt", "Harbour Opens", body=BODY + " C.")
+    write_seed(seeds, "a.txt", "Markets Rally a", body=BODY + " a, and more.")
+    report = ingest(seeds, content, today=dt.date(2026, 3, 18))
+    assert report.ingested == ["a.txt", "c.txt"] and report.unchanged == ["b.txt"]
+    ledger = (content / ".ledger.json").read_text(encoding="utf-8")
+    assert ledger.count("\n") == 5  # one line per article
+
+    rewritten = Ledger(content).load()
+    rewritten.changed, rewritten._lines = True, {}
+    rewritten.save()
+    assert (content / ".ledger.json").read_text(encoding="utf-8") == ledger
+
+    data = json.loads(ledger)
+    for values in data["articles"].values():
+        values["from_an_older_version"] = 1
+    (content / ".ledger.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+    edited = seeds / "c.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA line added.\n", "utf-8")
+    assert ingest(seeds, content, today=dt.date(2026, 3, 19)).ingested == ["c.txt"]
+    again = (content / ".ledger.json").read_text(encoding="utf-8")
+    assert "from_an_older_version" not in again and again.count("\n") == 5
+    assert json.loads(again)["articles"].keys() == data["articles"].keys()
 
 
 def test_a_run_with_nothing_changed_still_notices_what_did(tmp_path):

@@ -47,6 +47,7 @@ class Ledger:
         self.entries: dict[str, Entry] = {}
         self._journal = None
         self.changed = False  # since it was loaded: else saving it would write the same bytes
+        self._lines: dict[str, str] = {}  # each entry's line as read, until it is recorded again
 
     @property
     def path(self) -> Path:
@@ -64,12 +65,15 @@ class Ledger:
         """
         if self.path.exists():
             try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
+                text = self.path.read_text(encoding="utf-8")
+                data = json.loads(text)
                 for slug, values in data["articles"].items():
                     self.entries[slug] = _entry(slug=slug, **values)
+                self._lines = _lines_as_written(text, self.entries)
             except (ValueError, KeyError, TypeError, AttributeError) as error:
                 log.warning("%s is damaged (%s); rebuilt from the articles", self.path, error)
                 self.entries = self._from_articles()
+                self._lines = {}
                 self.changed = True
         else:
             self.changed = True
@@ -81,6 +85,7 @@ class Ledger:
                 try:
                     values = json.loads(line)
                     self.entries[values["slug"]] = _entry(**values)
+                    self._lines.pop(values["slug"], None)
                 except (ValueError, KeyError, TypeError):
                     continue  # a line torn by a crash: its article is redone
         return self
@@ -125,6 +130,7 @@ class Ledger:
     def record(self, entry: Entry) -> None:
         """Remember an entry now, durably enough to survive a killed run."""
         self.entries[entry.slug] = entry
+        self._lines.pop(entry.slug, None)
         self.changed = True
         if self._journal is None:
             self.content_dir.mkdir(parents=True, exist_ok=True)
@@ -141,26 +147,51 @@ class Ledger:
         if not self.changed:
             return
         # One line per article, each by the C encoder (an indented dump is pure Python:
-        # seconds at 100,000 articles); field by field, as dataclasses.asdict copies deeply.
-        lines = []
-        for slug in sorted(self.entries):
-            entry = self.entries[slug]
-            stored = {name: getattr(entry, name) for name in _STORED}
-            lines.append(f"{_json(slug)}: {_json(stored, sort_keys=True)}")
-        text = '{"articles": {\n' + ",\n".join(lines) + '\n}, "version": 1}'
+        # seconds at 100,000 articles); an entry not recorded since it was read keeps its line.
+        lines = [
+            self._lines.get(slug) or _line(self.entries[slug]) for slug in sorted(self.entries)
+        ]
+        text = _HEAD + ",\n".join(lines) + _TAIL
         if not self.path.exists() or self.path.read_text(encoding="utf-8") != text + "\n":
             atomic_write(self.path, text + "\n")
         self.journal_path.unlink(missing_ok=True)
         self.changed = False
+        self._lines = {}
 
 
 _FIELDS = {f.name for f in fields(Entry)}
 _STORED = sorted(_FIELDS - {"slug"})
 
 
+_HEAD, _TAIL = '{"articles": {\n', '\n}, "version": 1}'
+
+
 def _entry(**values) -> Entry:
     """An Entry from stored values; keys a later version added are left out."""
-    return Entry(**{k: v for k, v in values.items() if k in _FIELDS})
+    try:
+        return Entry(**values)
+    except TypeError:
+        return Entry(**{k: v for k, v in values.items() if k in _FIELDS})
+
+
+def _line(entry: Entry) -> str:
+    """An entry's line in the ledger file; field by field, as dataclasses.asdict copies deeply."""
+    stored = {name: getattr(entry, name) for name in _STORED}
+    return f"{_json(entry.slug)}: {_json(stored, sort_keys=True)}"
+
+
+def _lines_as_written(text: str, entries: dict[str, Entry]) -> dict[str, str]:
+    """Each entry's line of a ledger file as `save` writes it, by slug; nothing when the file
+    is not in that form (written by hand, or by a version that stored other fields). A line
+    holds no line break (JSON escapes them), so the entries are the lines, in their order."""
+    if not (entries and text.startswith(_HEAD) and text.endswith(_TAIL + "\n")):
+        return {}
+    lines = text[len(_HEAD) : -len(_TAIL) - 1].split(",\n")
+    if len(lines) != len(entries):
+        return {}
+    by_slug = dict(zip(entries, lines, strict=True))
+    first = next(iter(entries))
+    return by_slug if by_slug[first] == _line(entries[first]) else {}
 
 
 def _json(value, **options) -> str:

@@ -244,12 +244,16 @@ def fingerprint(value: Any) -> str:
     the YAML-based fingerprints of older ledgers (see `same_fingerprint`).
     """
     try:
-        data = json.dumps(
-            value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":")
-        )
+        data = _CANONICAL_JSON.encode(value)
     except (TypeError, ValueError):  # keys of mixed types cannot be sorted
         data = repr(value)
     return "j" + hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+# One encoder for every fingerprint: `json.dumps` with options makes a new one per call.
+_CANONICAL_JSON = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":")
+)
 
 
 def same_fingerprint(value: Any, stored: str | None) -> bool:

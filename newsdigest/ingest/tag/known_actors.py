@@ -78,7 +78,7 @@ def _nickname_mentions(vocab: Vocabulary, article: Text, mentions: list[Mention]
     taken = [(m.start, m.end) for m in mentions]
     found = []
     for nickname, actors in _nicknames(vocab).items():
-        meant = [a for a in actors if sports & set(vocab.actors[a].topics)]
+        meant = [name for name, topics in actors if not sports.isdisjoint(topics)]
         if len(meant) != 1 or nickname not in text:
             continue
         for at in alone(text, nickname):
@@ -91,9 +91,10 @@ def _nickname_mentions(vocab: Vocabulary, article: Text, mentions: list[Mention]
     return sorted(found, key=lambda m: m.start)
 
 
-def _nicknames(vocab: Vocabulary) -> dict[str, list[str]]:
+def _nicknames(vocab: Vocabulary) -> dict[str, list[tuple[str, frozenset[str]]]]:
     """Each club's name without the place it starts with, for clubs (organisations with
-    topics) named place first; nicknames that are some other actor's name are left out."""
+    topics) named place first, with the club's topics; nicknames that are some other actor's
+    name are left out."""
     cached = vocab.__dict__.get("nicknames")
     if cached is not None:
         return cached
@@ -109,7 +110,7 @@ def _nicknames(vocab: Vocabulary) -> dict[str, list[str]]:
                     rest = rest[1:]  # "Tampa Bay Lightning", "Golden State Warriors"
                 nickname = " ".join(rest)
                 if nickname not in vocab.forms and nickname[0].isupper():
-                    found.setdefault(nickname, []).append(actor.name)
+                    found.setdefault(nickname, []).append((actor.name, frozenset(actor.topics)))
                 break
     vocab.nicknames = found
     return found

@@ -73,7 +73,6 @@ class Ledger:
             except (ValueError, KeyError, TypeError, AttributeError) as error:
                 log.warning("%s is damaged (%s); rebuilt from the articles", self.path, error)
                 self.entries = self._from_articles()
-                self._lines = {}
                 self.changed = True
         else:
             self.changed = True

@@ -93,13 +93,16 @@ def run_build(
 
 
 def _render(ingesting, content: Path, output: Path, force: bool, settings: dict):
-    """Ingest's report, and whether the site was written, once ingest is done; Pelican loads
-    while ingest runs."""
+    """Ingest's report, and whether the site was written, once ingest is done; the inputs
+    are hashed while ingest runs."""
     from newsdigest.site.build import BuildError, build_site, inputs_early
-    from newsdigest.site.search import SearchError
+    from newsdigest.site.search_index import SearchError
 
-    early = None if force else inputs_early(content, output, **settings)
+    # The inputs' hash is taken meanwhile, by a child of its own: this process never loads
+    # Pelican, so the build's child copies little of it (build.py).
+    hashing = None if force else start_forked(inputs_early, content, output, **settings)
     report = ingesting.result()
+    early = hashing.result() if hashing is not None else None
     early = early if report.untouched else None
     try:
         with _storage_errors():

@@ -50,6 +50,7 @@ def test_the_site_loads_nothing_of_ingest():
     """Pelican loads the plugin; the tagger, the extractor and trafilatura stay out."""
     script = (
         "import sys, newsdigest.site\n"
+        "newsdigest.site.register()\n"
         "loaded = [m for m in sys.modules if m.startswith(('newsdigest.ingest', 'trafilatura'))]\n"
         "print(loaded)\n"
     )
@@ -57,6 +58,26 @@ def test_the_site_loads_nothing_of_ingest():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_process_that_builds_never_loads_pelican(demo_site, tmp_path):
+    """Pelican runs in a forked child whose memory goes back to the system when it ends: the
+    caller stays small, so the child copies little of it and the search index is built by a
+    process that holds nothing else."""
+    output = tmp_path / "output"
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from newsdigest.site.build import build_site\n"
+        f"done = build_site(Path({str(demo_site['content'])!r}), Path({str(output)!r}))\n"
+        "print(done.written, [m for m in sys.modules if m.split('.')[0] in ('pelican', 'jinja2')])\n"
+    )
+    run = [sys.executable, "-c", script]
+    first = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert first.stdout.split("\n")[-2] == "True []"
+    assert (output / "index.html").is_file() and (output / "pagefind" / "bundles.json").is_file()
+    again = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert again.stdout.split("\n")[-2] == "False []"  # up to date: Pelican never loaded
 
 
 PLACES = """

@@ -28,7 +28,8 @@ from newsdigest.ingest.tag import Tagger
 from newsdigest.publish.checks import check_links, run_check
 from newsdigest.site.build import build_site, pelican_settings
 from newsdigest.site.related import add_related
-from newsdigest.site.search import index_site, search_blocks
+from newsdigest.site.search import block_size, search_blocks
+from newsdigest.site.search_index import index_site
 
 SITEURL = "http://127.0.0.1:8000"
 
@@ -564,6 +565,16 @@ def test_search_blocks_keep_the_newest_month_apart_and_no_block_over_its_size():
     assert sum(len(paths) for paths in weeks.values()) == len(pages) + len(busy)
 
 
+def test_a_search_block_is_an_eighth_of_the_site_within_its_bounds():
+    sizes = [block_size(articles, 4096) for articles in range(0, 200_000, 997)]
+    assert sizes == sorted(sizes)  # a growing site never gets smaller blocks
+    assert set(sizes) == {1024, 2048, 4096}  # powers of two: they change at two sizes only
+    assert block_size(10_000, 4096) == 1024  # about 850 pages a month: 150 MB of indexer
+    assert block_size(16_384, 4096) == 2048
+    assert block_size(10**7, 4096) == 4096  # the indexer's memory is bounded
+    assert block_size(100_000, 500) == 500  # a smaller setting wins
+
+
 def test_the_search_index_is_the_same_for_the_same_site(small_site, tmp_path):
     again = tmp_path / "again"
     shutil.copytree(small_site, again)
@@ -842,7 +853,7 @@ def test_an_article_in_the_newest_month_re_indexes_only_its_bundle(tmp_path, cap
     # change outside what the index reads of that page, which stays as it was.
     write_article(content, "march-news", body="A quokka escaped.", date=_march(1, 1).isoformat())
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="newsdigest.site.search"):
+    with caplog.at_level(logging.INFO, logger="newsdigest.site.search_index"):
         build_site(content, output)
     assert last_february.read_bytes() != before
     assert "1 of 2 blocks indexed: ['2026-03']" in caplog.text

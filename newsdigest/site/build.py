@@ -2,8 +2,14 @@
 
 A build that would change nothing is skipped: the output folder keeps a stamp, the
 hash of everything the build reads (fingerprint.py). A build that runs renders only
-the pages whose inputs changed (writer.py, cache.py). Pelican runs in a forked process;
-the search index is built once it has ended (search.py).
+the pages whose inputs changed (writer.py, cache.py).
+
+The process that calls `build_site` never loads Pelican: reading the settings, hashing
+the inputs and Pelican's run happen in a forked child, whose memory (every article,
+the renderers, Pelican and its libraries) goes back to the system when it ends. The
+caller stays small, so the child's copy of what they share is small, and the search
+index is built once the child has ended (search_index.py), by a process that holds
+nothing else.
 """
 
 from __future__ import annotations
@@ -13,13 +19,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from pelican import Pelican, signals
-from pelican.settings import read_settings
-
 from newsdigest.lock import folder_lock
 from newsdigest.parallel import run_forked
 from newsdigest.site.fingerprint import ROOT, code_fingerprint, folder_times, inputs_fingerprint
-from newsdigest.site.search import deferred_bundle, index_site
+from newsdigest.site.search_index import index_site
 
 STAMP_NAME = ".newsdigest-build"
 
@@ -66,6 +69,8 @@ def pelican_settings(
     content_dir: Path, output_dir: Path, settings_file: Path | None = None, **overrides
 ) -> dict:
     """Our settings, with the folders given on the command line."""
+    from pelican.settings import read_settings
+
     settings_file = Path(settings_file or ROOT / "pelican.conf.py")
     output_dir = Path(output_dir).resolve()
     override = {
@@ -92,19 +97,60 @@ def build_site(
     """Render the site into `output_dir`; `written` is False when it was already up to date.
 
     `early` is what `inputs_early` took while ingest ran: its hash of the inputs stands when
-    no content folder changed since (ingest writes every file by renaming it into its folder)."""
-    logging.getLogger("pelican").setLevel(logging.WARNING)
-    settings = pelican_settings(content_dir, output_dir, settings_file, **overrides)
+    no content folder changed since (ingest writes every file by renaming it into its folder),
+    and then an unchanged site is known without loading Pelican at all."""
     output_dir = Path(output_dir)
     with folder_lock(output_dir):
         stamp = output_dir / STAMP_NAME
-        if early is not None and folder_times(Path(settings["PATH"])) == early[1]:
-            inputs = early[0]
-        else:
-            inputs = inputs_fingerprint(settings)
+        last = _read(stamp)
+        if early is not None and folder_times(Path(content_dir).resolve()) != early[1]:
+            early = None
+        if not force and early is not None and last == early[0]:
+            return SiteBuild(False)
+        try:
+            build = run_forked(
+                _build, content_dir, output_dir, settings_file, force, early, overrides
+            )
+        except BaseException as error:
+            _log(getattr(error, "log_records", []))
+            raise
+        _log(build.log_records)
+        if build.inputs is None:
+            return SiteBuild(False)
+        if build.search is not None:
+            index_site(*build.search)
+        if build.failures:  # no stamp: the next build tries them again
+            raise BuildError(build.failures)
+        stamp.write_text(build.inputs + "\n", encoding="utf-8")
+    return SiteBuild(True, build.articles)
+
+
+@dataclass
+class _Built:
+    """What the child that ran Pelican hands back (`_build`): `inputs` is None when the
+    site was up to date."""
+
+    inputs: str | None
+    log_records: list
+    failures: list[tuple[str, str]]
+    articles: tuple[str, ...]
+    search: tuple | None
+
+
+def _build(content_dir, output_dir, settings_file, force, early, overrides) -> _Built:
+    """In the forked child: the settings, the inputs' hash, and Pelican's run when the site
+    is not up to date. The log records go back with the outcome, also when it fails."""
+    forwarded = _Forwarded()
+    root = logging.getLogger()
+    handlers, root.handlers = root.handlers, [forwarded]
+    try:
+        logging.getLogger("pelican").setLevel(logging.WARNING)
+        settings = pelican_settings(content_dir, output_dir, settings_file, **overrides)
+        inputs = early[0] if early is not None else inputs_fingerprint(settings)
+        stamp = Path(output_dir) / STAMP_NAME
         last = _read(stamp)
         if not force and last == inputs:
-            return SiteBuild(False)
+            return _Built(None, forwarded.records, [], (), None)
         # Only a build that did not finish leaves temporary files: a walk of the whole output
         # otherwise costs a second at 100,000 articles for nothing.
         settings["REMOVE_TEMPORARIES"] = last is None
@@ -112,20 +158,21 @@ def build_site(
         # Computed once here rather than by the writer; --force renders every page.
         settings["PAGE_CACHE_KEY"] = code_fingerprint(settings)
         settings["PAGE_CACHE"] = not force
-        failures, articles, search = _pelican_in_a_child(settings)
-        if search is not None:
-            index_site(*search)
-        if failures:  # no stamp: the next build tries them again
-            raise BuildError(failures)
-        stamp.write_text(inputs + "\n", encoding="utf-8")
-    return SiteBuild(True, articles)
+        failures, articles, search = _run_pelican(settings)
+        return _Built(inputs, forwarded.records, failures, articles, search)
+    except BaseException as error:
+        error.log_records = forwarded.records
+        raise
+    finally:
+        root.handlers = handlers
 
 
 def inputs_early(
     content_dir: Path, output_dir: Path, settings_file: Path | None = None, **overrides
 ) -> tuple[str, list] | None:
     """The hash of the build's inputs and the content folders' times, taken while ingest runs
-    on the other core; `build_site` keeps the hash if the folders did not change meanwhile."""
+    on the other core (in a forked child: the caller does not load Pelican); `build_site`
+    keeps the hash if the folders did not change meanwhile."""
     try:
         settings = pelican_settings(content_dir, output_dir, settings_file, **overrides)
         folders = folder_times(Path(settings["PATH"]))  # first: a write after this is seen
@@ -134,15 +181,15 @@ def inputs_early(
         return None
 
 
-def _run_pelican(settings: dict) -> tuple[list, list[tuple[str, str]], tuple, tuple | None]:
-    """Pelican's run, in a forked process: the articles' failures, and the search index's
-    work, done once the process has ended and what it held (every article, its pages'
-    renderers) has gone back to the system; Pagefind holds a block's pages in memory too.
+def _run_pelican(settings: dict) -> tuple[list[tuple[str, str]], tuple, tuple | None]:
+    """Pelican's run: the articles' failures, the pages of the articles published, and the
+    search index's work, done by the caller once this process has ended and what it held
+    (every article, its pages' renderers) has gone back to the system."""
+    from pelican import Pelican, signals
 
-    The process's log records come back with its outcome and are logged here."""
-    forwarded, unprocessed = _Forwarded(), _Unprocessed()
-    root, pelican_log = logging.getLogger(), logging.getLogger("pelican")
-    handlers, root.handlers = root.handlers, [forwarded]
+    from newsdigest.site.search import deferred_bundle
+
+    unprocessed, pelican_log = _Unprocessed(), logging.getLogger("pelican")
     pelican_log.addHandler(unprocessed)
     settings["SEARCH_DEFERRED"] = True
     articles: list[str] = []
@@ -153,25 +200,11 @@ def _run_pelican(settings: dict) -> tuple[list, list[tuple[str, str]], tuple, tu
     signals.article_generator_finalized.connect(published)
     try:
         Pelican(settings).run()
-    except BaseException as error:
-        error.log_records = forwarded.records
-        raise
     finally:  # where there is no fork, this ran in the caller's process
-        root.handlers = handlers
         pelican_log.removeHandler(unprocessed)
         signals.article_generator_finalized.disconnect(published)
     failures = sorted(set(unprocessed.failures))
-    return forwarded.records, failures, tuple(articles), deferred_bundle()
-
-
-def _pelican_in_a_child(settings: dict) -> tuple[list[tuple[str, str]], tuple, tuple | None]:
-    try:
-        records, failures, articles, search = run_forked(_run_pelican, settings)
-    except BaseException as error:
-        _log(getattr(error, "log_records", []))
-        raise
-    _log(records)
-    return failures, articles, search
+    return failures, tuple(articles), deferred_bundle()
 
 
 def _log(records: list[logging.LogRecord]) -> None:

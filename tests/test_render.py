@@ -69,3 +69,27 @@ def test_markup_made_once_per_build_is_the_macros_own_and_stays_bounded(monkeypa
     templates.forget(None)
     page.render(items=items, **one)
     assert len(templates._MADE) == 4  # six items, four kept
+
+
+def test_articles_share_one_object_for_each_short_text_they_repeat(tmp_path):
+    """Keys, terms, sources and speakers are one string object for all articles (most of
+    what ten thousand articles hold); long texts stay each article's own, values unchanged."""
+    from pelican.settings import DEFAULT_CONFIG
+    from synthetic import write_article
+
+    from newsdigest.site.reader import SHARED_LENGTH, YamlMarkdownReader
+
+    quote = "A quote long enough to be this article's own text. " * 3
+    fields = dict(
+        topics=["Diplomacy"], source={"name": "Wire"}, quotes=[{"speaker": "Ann", "text": quote}]
+    )
+    paths = [write_article(tmp_path, f"story-{n}", **fields) for n in range(2)]
+    reader = YamlMarkdownReader(dict(DEFAULT_CONFIG))
+    (_, one), (_, two) = (reader.read(str(path)) for path in paths)
+    assert one["topics"] == ["Diplomacy"] and one["quotes"][0]["text"] == quote
+    assert one["topics"][0] is two["topics"][0]
+    assert one["source"]["name"] is two["source"]["name"]
+    first, second = one["quotes"][0], two["quotes"][0]
+    assert first["speaker"] is second["speaker"]
+    assert next(iter(first)) is next(iter(second))  # the key "speaker"
+    assert len(quote) > SHARED_LENGTH and first["text"] is not second["text"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from jinja2 import pass_context
 
 _MADE: dict[tuple, tuple] = {}  # key -> (the article, kept so that its id stays its own; markup)
-KEPT = 8192  # the markups kept at most, the oldest dropped first: memory stays bounded
+KEPT = 4096  # the markups kept at most, the oldest dropped first: memory stays bounded
 
 
 @pass_context

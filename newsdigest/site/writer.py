@@ -50,7 +50,7 @@ from newsdigest.site.feeds import summary_only
 log = logging.getLogger(__name__)
 
 BATCH_PAGES = 200  # article pages per forked process: what one process copies stays small
-KEPT_ENTRIES = 8192  # feed entries kept for the other feeds of their article
+KEPT_ENTRIES = 4096  # feed entries kept for the other feeds of their article
 SPLIT_JOBS = 64  # fewer jobs than this are not worth a forked process
 _OPEN: list[DigestWriter] = []  # writers whose pages are not rendered yet
 

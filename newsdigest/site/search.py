@@ -4,8 +4,8 @@ Article pages mark what Pagefind indexes: the story (`data-pagefind-body`: title
 quotes, terms), its date (`data-pagefind-sort`, `data-pagefind-meta`) and one filter
 per declared taxonomy (`data-pagefind-filter` on each term chip). After Pelican has
 written the site, Pagefind (`pagefind[bin]`, the static-search standard) indexes it
-(search_index.py): an index split in small chunks, so that a query downloads a few
-hundred kilobytes whatever the size of the site.
+(search_index.py): an index split in small chunks, so that a query downloads the chunks
+it needs, not the index.
 
 Pagefind has no incremental mode and holds every page it indexes in memory, so the
 articles are indexed in blocks of time (`search_blocks`), each a bundle of its own in

@@ -383,16 +383,17 @@ _CONTENT_INTERNALS = {"_context", "settings", "_cache", "translations"}
 
 
 def _strings(value) -> list[str]:
-    """Every string in a structure of dicts and lists."""
+    """Every string in a structure of dicts and lists (values, not keys)."""
+    if isinstance(value, str):
+        return [value]
     found, stack = [], [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            found.append(item)
-        elif isinstance(item, dict):
-            stack += item.values()
-        elif isinstance(item, list | tuple):
-            stack += item
+    while stack:  # a loop per container, not a step per string; no recursion for deep input
+        container = stack.pop()
+        for item in container.values() if isinstance(container, dict) else container:
+            if isinstance(item, str):
+                found.append(item)
+            elif isinstance(item, dict | list | tuple):
+                stack.append(item)
     return found
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import io
 import logging
+import os
 from collections import deque
 from pathlib import Path
 
@@ -221,7 +222,8 @@ class DigestWriter(Writer):
         search = search or self.keys.search_key(job)
         if search is not None:
             keys[SEARCH_KEY + job.name] = search
-        return same and Path(self.output_path, job.name).exists()
+        # os.path rather than pathlib: one check per page, 150,000 at 100,000 articles
+        return same and os.path.exists(os.path.join(self.output_path, job.name))
 
     def _open_w(self, filename, encoding, override=False):
         """A file-like object that lands on disk in one rename when its `with` block ends.

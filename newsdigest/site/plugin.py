@@ -51,7 +51,6 @@ def link_articles(generators):
             found = generator.context.get("articles", [])
             cache.link_related(found, generator.taxonomies, generator.settings)
             add_neighbours(found)
-            feeds.index_articles(generator.context)
             return
 
 

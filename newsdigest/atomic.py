@@ -24,8 +24,11 @@ def atomic_write(path: Path, data: str | bytes | Iterable[str]) -> None:
     pieces = [data] if isinstance(data, str | bytes) else data
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
+        try:  # the folder is there nearly always: made when it is not, not checked each time
+            fd, tmp = _temporary(path)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = _temporary(path)
         with os.fdopen(fd, "wb") as handle:
             for piece in pieces:
                 handle.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
@@ -34,9 +37,15 @@ def atomic_write(path: Path, data: str | bytes | Iterable[str]) -> None:
     except BaseException as error:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
-        if isinstance(error, OSError) and error.filename in (None, tmp):
+        if isinstance(error, OSError) and (
+            error.filename in (None, tmp) or str(error.filename).endswith(TEMP_SUFFIX)
+        ):
             error.filename = str(path)
         raise
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
 
 
 # Errors after which no further write can succeed: the run stops instead of failing each file.

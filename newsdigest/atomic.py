@@ -37,9 +37,8 @@ def atomic_write(path: Path, data: str | bytes | Iterable[str]) -> None:
     except BaseException as error:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
-        if isinstance(error, OSError) and (
-            error.filename in (None, tmp) or str(error.filename).endswith(TEMP_SUFFIX)
-        ):
+        # an error naming the temporary file (or none) names the target instead
+        if isinstance(error, OSError) and str(error.filename or TEMP_SUFFIX).endswith(TEMP_SUFFIX):
             error.filename = str(path)
         raise
 

@@ -109,7 +109,7 @@ def build_site(
             return SiteBuild(False)
         try:
             build = run_forked(
-                _build, content_dir, output_dir, settings_file, force, early, overrides
+                _build, content_dir, output_dir, settings_file, force, early, last, overrides
             )
         except BaseException as error:
             _log(getattr(error, "log_records", []))
@@ -137,9 +137,10 @@ class _Built:
     search: tuple | None
 
 
-def _build(content_dir, output_dir, settings_file, force, early, overrides) -> _Built:
+def _build(content_dir, output_dir, settings_file, force, early, last, overrides) -> _Built:
     """In the forked child: the settings, the inputs' hash, and Pelican's run when the site
-    is not up to date. The log records go back with the outcome, also when it fails."""
+    is not up to date (`last`: the stamp the caller read). The log records go back with the
+    outcome, also when it fails."""
     forwarded = _Forwarded()
     root = logging.getLogger()
     handlers, root.handlers = root.handlers, [forwarded]
@@ -147,14 +148,13 @@ def _build(content_dir, output_dir, settings_file, force, early, overrides) -> _
         logging.getLogger("pelican").setLevel(logging.WARNING)
         settings = pelican_settings(content_dir, output_dir, settings_file, **overrides)
         inputs = early[0] if early is not None else inputs_fingerprint(settings)
-        stamp = Path(output_dir) / STAMP_NAME
-        last = _read(stamp)
         if not force and last == inputs:
             return _Built(None, forwarded.records, [], (), None)
         # Only a build that did not finish leaves temporary files: a walk of the whole output
         # otherwise costs a second at 100,000 articles for nothing.
         settings["REMOVE_TEMPORARIES"] = last is None
-        stamp.unlink(missing_ok=True)  # a build that fails midway leaves no stamp behind
+        # a build that fails midway leaves no stamp behind
+        (Path(output_dir) / STAMP_NAME).unlink(missing_ok=True)
         # Computed once here rather than by the writer; --force renders every page.
         settings["PAGE_CACHE_KEY"] = code_fingerprint(settings)
         settings["PAGE_CACHE"] = not force

@@ -93,7 +93,11 @@ def write_bundle(pelican, page_keys: dict[str, str] | None = None) -> None:
         settings.get("SEARCH_BUNDLE_DIR", DEFAULTS["SEARCH_BUNDLE_DIR"]),
         # In a folder of its own: the cache folder's files are Pelican's pickles, checked as such.
         Path(cache) / "search" if cache else None,
-        {k[len(SEARCH_KEY) :]: v for k, v in (page_keys or {}).items() if k.startswith(SEARCH_KEY)},
+        {
+            k.removeprefix(SEARCH_KEY): v
+            for k, v in (page_keys or {}).items()
+            if k.startswith(SEARCH_KEY)
+        },
     )
     if settings.get("SEARCH_DEFERRED"):
         _DEFERRED.append(job)

@@ -95,18 +95,24 @@ def run_build(
 def _render(ingesting, content: Path, output: Path, force: bool, settings: dict):
     """Ingest's report, and whether the site was written, once ingest is done; the inputs
     are hashed while ingest runs."""
-    from newsdigest.site.build import BuildError, build_site, inputs_early
+    from newsdigest.site.build import BuildError, build_site, start_build
     from newsdigest.site.search_index import SearchError
 
-    # The inputs' hash is taken meanwhile, by a child of its own: this process never loads
-    # Pelican, so the build's child copies little of it (build.py).
-    hashing = None if force else start_forked(inputs_early, content, output, **settings)
-    report = ingesting.result()
-    early = hashing.result() if hashing is not None else None
-    early = early if report.untouched else None
+    # The build's child loads Pelican and hashes the inputs meanwhile: this process never
+    # loads Pelican, so the child copies little of it (build.py).
+    building = start_build(content, output, **settings)
+    try:
+        report = ingesting.result()
+    except BaseException:
+        building.close()
+        raise
     try:
         with _storage_errors():
-            return report, build_site(content, output, force=force, early=early, **settings).written
+            stale = not report.untouched
+            built = build_site(
+                content, output, force=force, started=building, stale=stale, **settings
+            )
+            return report, built.written
     except BuildError as error:
         for name, reason in error.failures:
             print(f"error: {content / name}: could not be processed: {reason}", file=sys.stderr)

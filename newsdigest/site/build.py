@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdigest.lock import folder_lock
-from newsdigest.parallel import run_forked
+from newsdigest.parallel import Forked, start_forked
 from newsdigest.site.fingerprint import ROOT, code_fingerprint, folder_times, inputs_fingerprint
 from newsdigest.site.search_index import index_site
 
@@ -85,44 +85,64 @@ def pelican_settings(
     return read_settings(str(settings_file), override=override)
 
 
+def start_build(
+    content_dir: Path, output_dir: Path, settings_file: Path | None = None, **overrides
+) -> Forked:
+    """A build's child, started now: it loads Pelican and the settings and hashes the inputs
+    while the caller does other work (ingest, on the other core); `build_site` then tells it
+    whether to go on, so that a build loads Pelican once."""
+    return start_forked(_build, content_dir, output_dir, settings_file, overrides)
+
+
 def build_site(
     content_dir: Path,
     output_dir: Path,
     settings_file: Path | None = None,
     *,
     force: bool = False,
-    early: tuple[str, list] | None = None,
+    started: Forked | None = None,
+    stale: bool = False,
     **overrides,
 ) -> SiteBuild:
     """Render the site into `output_dir`; `written` is False when it was already up to date.
 
-    `early` is what `inputs_early` took while ingest ran: its hash of the inputs stands when
-    no content folder changed since (ingest writes every file by renaming it into its folder),
-    and then an unchanged site is known without loading Pelican at all."""
+    `started` is the child `start_build` began (with the same folders and settings); `stale`
+    says files may have changed since it began (ingest wrote some). Its hash of the inputs
+    stands when nothing is stale and no content folder changed since (ingest writes every
+    file by renaming it into its folder): an unchanged site is then known at once."""
     output_dir = Path(output_dir)
-    with folder_lock(output_dir):
-        stamp = output_dir / STAMP_NAME
-        last = _read(stamp)
-        if early is not None and folder_times(Path(content_dir).resolve()) != early[1]:
-            early = None
-        if not force and early is not None and last == early[0]:
-            return SiteBuild(False)
-        try:
-            build = run_forked(
-                _build, content_dir, output_dir, settings_file, force, early, last, overrides
-            )
-        except BaseException as error:
-            _log(getattr(error, "log_records", []))
-            raise
-        _log(build.log_records)
-        if build.inputs is None:
-            return SiteBuild(False)
-        if build.search is not None:
-            index_site(*build.search)
-        if build.failures:  # no stamp: the next build tries them again
-            raise BuildError(build.failures)
-        stamp.write_text(build.inputs + "\n", encoding="utf-8")
+    child = started or start_build(content_dir, output_dir, settings_file, **overrides)
+    try:
+        with folder_lock(output_dir):
+            stamp = output_dir / STAMP_NAME
+            last = _read(stamp)
+            inputs, folders = _logged(child)
+            fresh = not stale and folder_times(Path(content_dir).resolve()) == folders
+            if not force and fresh and last == inputs:
+                return SiteBuild(False)
+            child.send((force, fresh, last))
+            build = _logged(child)
+            if build.inputs is None:
+                return SiteBuild(False)
+            if build.search is not None:
+                index_site(*build.search)
+            if build.failures:  # no stamp: the next build tries them again
+                raise BuildError(build.failures)
+            stamp.write_text(build.inputs + "\n", encoding="utf-8")
+    finally:
+        child.close()
     return SiteBuild(True, build.articles)
+
+
+def _logged(child: Forked):
+    """The child's next outcome, with the log records it sent along logged here."""
+    try:
+        records, value = child.result()
+    except BaseException as error:
+        _log(getattr(error, "log_records", []))
+        raise
+    _log(records)
+    return value
 
 
 @dataclass
@@ -131,25 +151,28 @@ class _Built:
     site was up to date."""
 
     inputs: str | None
-    log_records: list
     failures: list[tuple[str, str]]
     articles: tuple[str, ...]
     search: tuple | None
 
 
-def _build(content_dir, output_dir, settings_file, force, early, last, overrides) -> _Built:
-    """In the forked child: the settings, the inputs' hash, and Pelican's run when the site
-    is not up to date (`last`: the stamp the caller read). The log records go back with the
-    outcome, also when it fails."""
+def _build(content_dir, output_dir, settings_file, overrides):
+    """In the build's child: the settings and the inputs' hash, sent as soon as they are
+    known; then, told `(force, fresh, last)` (`last`: the stamp the caller read), Pelican's
+    run unless the site is up to date. The log records go with each outcome, also when it
+    fails."""
     forwarded = _Forwarded()
     root = logging.getLogger()
     handlers, root.handlers = root.handlers, [forwarded]
     try:
         logging.getLogger("pelican").setLevel(logging.WARNING)
         settings = pelican_settings(content_dir, output_dir, settings_file, **overrides)
-        inputs = early[0] if early is not None else inputs_fingerprint(settings)
+        folders = folder_times(Path(settings["PATH"]))  # first: a write after this is seen
+        inputs = inputs_fingerprint(settings)
+        force, fresh, last = yield forwarded.taken(), (inputs, folders)
+        inputs = inputs if fresh else inputs_fingerprint(settings)
         if not force and last == inputs:
-            return _Built(None, forwarded.records, [], (), None)
+            return forwarded.taken(), _Built(None, [], (), None)
         # Only a build that did not finish leaves temporary files: a walk of the whole output
         # otherwise costs a second at 100,000 articles for nothing.
         settings["REMOVE_TEMPORARIES"] = last is None
@@ -159,26 +182,12 @@ def _build(content_dir, output_dir, settings_file, force, early, last, overrides
         settings["PAGE_CACHE_KEY"] = code_fingerprint(settings)
         settings["PAGE_CACHE"] = not force
         failures, articles, search = _run_pelican(settings)
-        return _Built(inputs, forwarded.records, failures, articles, search)
+        return forwarded.taken(), _Built(inputs, failures, articles, search)
     except BaseException as error:
-        error.log_records = forwarded.records
+        error.log_records = forwarded.taken()
         raise
     finally:
         root.handlers = handlers
-
-
-def inputs_early(
-    content_dir: Path, output_dir: Path, settings_file: Path | None = None, **overrides
-) -> tuple[str, list] | None:
-    """The hash of the build's inputs and the content folders' times, taken while ingest runs
-    on the other core (in a forked child: the caller does not load Pelican); `build_site`
-    keeps the hash if the folders did not change meanwhile."""
-    try:
-        settings = pelican_settings(content_dir, output_dir, settings_file, **overrides)
-        folders = folder_times(Path(settings["PATH"]))  # first: a write after this is seen
-        return inputs_fingerprint(settings), folders
-    except Exception:  # the build itself says what is wrong
-        return None
 
 
 def _run_pelican(settings: dict) -> tuple[list[tuple[str, str]], tuple, tuple | None]:
@@ -218,6 +227,11 @@ class _Forwarded(logging.Handler):
     def __init__(self):
         super().__init__()
         self.records: list[logging.LogRecord] = []
+
+    def taken(self) -> list[logging.LogRecord]:
+        """The records kept so far, handed over once."""
+        records, self.records = self.records, []
+        return records
 
     def emit(self, record):
         if record.exc_info and not record.exc_text:

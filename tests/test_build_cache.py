@@ -260,6 +260,22 @@ def test_a_theme_change_renders_every_page_again(tmp_path, generate):
     assert page.read_text() != "stale"
 
 
+def test_a_template_edited_in_place_shows_in_the_next_build(tmp_path, generate):
+    """Compiled templates are kept between builds; an edit of one is in the next build."""
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(3, seeds, seed=4, progress=False)
+    ingest(seeds, content)
+    settings = tmp_path / "settings.py"
+    settings.write_text((ROOT / "pelican.conf.py").read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    build_site(content, output, settings)
+    article = tmp_path / "theme" / "templates" / "article.html"
+    article.write_text(article.read_text().replace("</article>", "<p>edited</p></article>", 1))
+    assert build_site(content, output, settings).written is True
+    pages = list(output.glob("20*/*/*/index.html"))
+    assert len(pages) == 3 and all("<p>edited</p>" in page.read_text() for page in pages)
+
+
 def test_reading_on_every_core_gives_the_same_site(tmp_path, generate, caplog):
     """Articles read in worker processes make the site that reading in one process makes,
     and a file that cannot be read is reported all the same."""

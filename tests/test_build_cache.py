@@ -123,6 +123,40 @@ def test_rebuilds_after_removals_hand_edits_vocabulary_and_settings_match_a_full
     assert b"The Other Digest" in after_settings["index.html"]
 
 
+def test_an_actor_published_or_withheld_by_another_article_shows_as_a_full_build_shows_it(
+    tmp_path,
+):
+    """A proposed actor is published once two articles name it: the pages of the first
+    article (its day's edition among them) change without its file changing."""
+    from newsdigest.content_format import dump
+
+    def article(title: str, day: str, actors: list[str]) -> str:
+        slug = title.lower().replace(" ", "-")
+        fields = {"title": title, "slug": slug, "date": day, "summary": f"{title}, in brief."}
+        return dump({**fields, "topics": ["Politics"], "actors": actors, "body": f"{title}."})
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    (content / "2026").mkdir(parents=True)
+    (content / "candidates.yaml").write_text("- name: Zed Quux\n  kind: person\n")
+    first = article("Harbour opens", "2026-03-02T10:00:00", ["Zed Quux", "France"])
+    (content / "2026" / "a.md").write_text(first)
+    (content / "2026" / "c.md").write_text(article("Bridge shuts", "2026-03-01", ["France"]))
+    build_site(content, output)
+    assert not (output / "actors" / "zed-quux").exists()  # named once: withheld
+    second = content / "2026" / "b.md"
+    for change in ("add", "remove"):
+        if change == "add":
+            second.write_text(article("Snow closes roads", "2026-02-03T10:00:00", ["Zed Quux"]))
+        else:
+            second.unlink()
+        build_site(content, output)
+        fresh = tmp_path / f"fresh-{change}"
+        build_site(content, fresh, force=True)
+        assert _files(output) == _files(fresh)
+        edition = (output / "editions" / "2026" / "03" / "02" / "index.html").read_text()
+        assert ("zed-quux" in edition) is (change == "add")
+
+
 def test_a_build_after_one_that_did_not_finish_removes_its_temporary_files(tmp_path, generate):
     """A build killed midway leaves no stamp, and maybe a temporary file; the next one
     removes it (a build after one that finished does not search the output for them)."""

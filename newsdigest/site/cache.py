@@ -210,7 +210,8 @@ class PageKeys:
         """[file stamp, own summary, feed entry, URL, file name] of an article.
 
         Both summaries are made of the article's own attributes, which come from its file
-        and the code key alone (the links to other articles are summarised apart): an
+        and the code key alone (and the terms it names that too few articles name yet,
+        kept with the stamp) (the links to other articles are summarised apart): an
         article whose file has the stamp it had at the last build (the same code key)
         takes them from that build instead of serialising every attribute again."""
         known = self._records.get(id(article))
@@ -218,6 +219,9 @@ class PageKeys:
             return known[1]
         path = getattr(article, "relative_source_path", None)
         stamp = _file_stamp(getattr(article, "source_path", None))
+        withheld = getattr(article, "withheld_terms", None)
+        if stamp is not None and withheld:  # terms too few articles name yet (taxonomies.py)
+            stamp = "|".join([stamp, *withheld])
         record = self.saved.get(path) if stamp is not None else None
         if record is None or record[0] != stamp:
             record = [

@@ -204,6 +204,10 @@ class Taxonomy:
             terms = getattr(article, self.field)
             if any(id(term) in withheld for term in terms):
                 setattr(article, self.field, [t for t in terms if id(t) not in withheld])
+                # What an article shows now depends on other articles: the page cache
+                # knows by this (cache.py), when one more article publishes the term.
+                names = [f"{self.field}:{t.name}" for t in terms if id(t) in withheld]
+                article.withheld_terms = sorted(getattr(article, "withheld_terms", []) + names)
         for slug in [slug for slug, term in by_slug.items() if id(term) in withheld]:
             del by_slug[slug]
         self.terms = {name: term for name, term in self.terms.items() if id(term) not in withheld}

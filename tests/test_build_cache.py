@@ -157,6 +157,42 @@ def test_an_actor_published_or_withheld_by_another_article_shows_as_a_full_build
         assert ("zed-quux" in edition) is (change == "add")
 
 
+def test_pages_a_new_article_reaches_without_their_files_changing_match_a_full_build(tmp_path):
+    """A page is keyed again only when a change can reach it (reach.py): an article slotted
+    between two others relinks them; one on another subject names a speaker an older
+    article quotes; a name written another way renames a term on every page that shows it."""
+    from newsdigest.content_format import dump
+
+    def article(title: str, day: str, topic: str, actors: list[str], quotes=()) -> str:
+        slug = title.lower().replace(" ", "-")
+        fields = {"title": title, "slug": slug, "date": day, "summary": f"{title}, in brief."}
+        fields.update(topics=[topic], actors=actors, quotes=list(quotes))
+        return dump({**fields, "body": f"{title}."})
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    (content / "2026").mkdir(parents=True)
+    said = [{"speaker": "Zed Quux", "text": "We will rebuild the harbour."}]
+    first = article("Harbour", "2026-03-01", "Politics", ["Ruritania"], said)
+    (content / "2026" / "a.md").write_text(first)
+    (content / "2026" / "c.md").write_text(article("Bridge", "2026-03-05", "Politics", []))
+    build_site(content, output)
+    changes = [
+        ("b.md", article("Snow", "2026-03-03", "Politics", ["Ruritania"])),  # between a and c
+        ("e.md", article("Final", "2026-03-09", "Sport", ["Zed Quux"])),  # names the speaker
+        ("d.md", article("Flood", "2026-03-07", "Politics", ["ruritania"])),  # the newest so
+    ]
+    harbour = output / "2026" / "03" / "harbour" / "index.html"
+    for number, (name, text) in enumerate(changes):
+        (content / "2026" / name).write_text(text)
+        assert build_site(content, output).written is True
+        fresh = tmp_path / f"fresh-{number}"
+        build_site(content, fresh, force=True)
+        assert _files(output) == _files(fresh)
+        assert ("/2026/03/snow/" in harbour.read_text()) is True
+        assert ("actors/zed-quux/" in harbour.read_text()) is (number >= 1)
+    assert ">ruritania<" in harbour.read_text()
+
+
 def test_a_build_after_one_that_did_not_finish_removes_its_temporary_files(tmp_path, generate):
     """A build killed midway leaves no stamp, and maybe a temporary file; the next one
     removes it (a build after one that finished does not search the output for them)."""

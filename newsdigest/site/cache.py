@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 PAGE_CACHE_NAME = "pages"  # folder in Pelican's cache folder: bookkeeping is not part of the site
 SEARCH_KEY = "search:"  # prefix of an article page's search key among the page keys
+SCOPE_KEY = "scope:"  # prefix of a page's scope (reach.py) among them
+TERM_KEY = "term:"  # prefix of a term's identity (reach.py) among them
+_BOOKKEEPING = (SEARCH_KEY, SCOPE_KEY, TERM_KEY)
 FULL, LISTING, LINK = 0, 1, 2  # how much of an object a page key takes in (`_summary`)
 _SHORT_LIST = 32  # longer lists (a term's articles) are summarised once per build
 
@@ -97,6 +100,11 @@ def load_page_cache(path: Path) -> dict[str, str]:
     return _load_json(path)
 
 
+def written_files(keys: dict[str, str]) -> list[str]:
+    """The files among the page keys (the rest is bookkeeping about them)."""
+    return [name for name in keys if not name.startswith(_BOOKKEEPING)]
+
+
 def save_page_cache(path: Path, keys: dict[str, str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, _json_pieces(keys, (", ", ": ")))
@@ -124,11 +132,13 @@ def saved_article_records() -> dict[str, list]:
 
 
 def known_address(content) -> None:
-    """An article whose file has the stamp it had at the last build takes its URL and file
-    name from that build's record: Pelican formats both from its metadata, a date format at
-    a time, several times an article (a second at 10,000 articles)."""
+    """Every article keeps its file's stamp, taken as it is read. One whose file has the stamp
+    it had at the last build takes its URL and file name from that build's record: Pelican
+    formats both from its metadata, a date format at a time, several times an article (a
+    second at 10,000 articles)."""
+    content._file_stamp = stamp = _file_stamp(getattr(content, "source_path", None))
     record = _SAVED.get(getattr(content, "relative_source_path", None))
-    if record is not None and record[0] == _file_stamp(content.source_path):
+    if record is not None and record[0] == stamp:
         content.override_url, content.override_save_as = record[3], record[4]
 
 
@@ -188,6 +198,15 @@ class PageKeys:
         inputs = [part for item in sorted(kwargs.items(), key=lambda i: i[0]) for part in item]
         return self._key("page", name, template.name, self.code_key, named, extra, *inputs)
 
+    def forget_saved(self) -> None:
+        """Summarise every article again: what it shows changed with the same file (a term
+        of it is named otherwise, reach.py)."""
+        self.saved = {}
+
+    def summary(self, value) -> str:
+        """Text that changes when anything a page shows of `value` changes (`_summary`)."""
+        return self._summary(value)
+
     def search_key(self, job: Job) -> str | None:
         """What the search index reads of an article page: the article's own attributes and
         the terms its quotes name. Not its links to other articles (related, previous,
@@ -218,7 +237,8 @@ class PageKeys:
         if known is not None:
             return known[1]
         path = getattr(article, "relative_source_path", None)
-        stamp = _file_stamp(getattr(article, "source_path", None))
+        stamp = getattr(article, "_file_stamp", None)  # taken when it was read
+        stamp = stamp or _file_stamp(getattr(article, "source_path", None))
         withheld = getattr(article, "withheld_terms", None)
         if stamp is not None and withheld:  # terms too few articles name yet (taxonomies.py)
             stamp = "|".join([stamp, *withheld])
@@ -238,7 +258,7 @@ class PageKeys:
 
     def _feed_summary(self, article) -> str:
         parts = [
-            _identity(article),
+            identity(article),
             getattr(article, "body_digest", None)
             or hashlib.sha256(str(getattr(article, "_content", "")).encode()).hexdigest(),
             self._summary(getattr(article, "_summary", None), LINK),
@@ -255,7 +275,7 @@ class PageKeys:
             for taxonomy in (context.get("taxonomies") or {}).values():
                 terms = getattr(taxonomy, "terms", None)
                 for name, term in terms.items() if isinstance(terms, dict) else ():
-                    self._terms.setdefault(name, []).append(_identity(term))
+                    self._terms.setdefault(name, []).append(identity(term))
         found = []
         for name in _strings(article.metadata):
             found += self._terms.get(name, ())
@@ -309,14 +329,14 @@ class PageKeys:
             known = self._objects.get(id(value))
             if known is None:  # a term or an edition, the same for all its pages
                 # Its identity first: reading a Pelican category's URL sets attributes of it.
-                identity = _identity(value)
+                known_as = identity(value)
                 # Settings an object carries (Pelican's categories do) are in the code key.
                 public = {
                     k: v
                     for k, v in vars(value).items()
                     if not k.startswith("_") and k != "settings"
                 }
-                text = f"{identity}{self._summary(public, LISTING)}"
+                text = f"{known_as}{self._summary(public, LISTING)}"
                 digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
                 known = (value, digest)  # the value is kept: its id stays its own
                 self._objects[id(value)] = known
@@ -343,7 +363,7 @@ class PageKeys:
     def _identity(self, value) -> str:
         known = self._identities.get(id(value))
         if known is None:
-            known = self._identities[id(value)] = (value, _identity(value))
+            known = self._identities[id(value)] = (value, identity(value))
         return known[1]
 
     def _article_summary(self, article, with_links: bool) -> str:
@@ -383,7 +403,7 @@ def _cacheable(kwargs: dict) -> bool:
 
 
 # Attributes of Pelican content that are the whole site or settings, not the article.
-_CONTENT_INTERNALS = {"_context", "settings", "_cache", "translations"}
+_CONTENT_INTERNALS = {"_context", "settings", "_cache", "translations", "_file_stamp"}
 
 
 def _strings(value) -> list[str]:
@@ -401,7 +421,7 @@ def _strings(value) -> list[str]:
     return found
 
 
-def _identity(value) -> str:
+def identity(value) -> str:
     """What a link to `value` shows: its kind, URL, name or title, and date."""
     date = getattr(value, "date", None)
     name = getattr(value, "name", None) or getattr(value, "title", None)

@@ -1,0 +1,139 @@
+"""Which pages a change can reach: the others keep their last key without being keyed.
+
+Keying a page (cache.py) summarises everything it shows. After ten new articles at
+10,000, that is 17,000 pages and feeds keyed for about 300 that changed (1.5 s), and at
+100,000 most of 20 s. A page's *scope* is a short digest of where what it shows comes
+from, cheap to take:
+
+- an article page: the code key, its file's stamp (the article record's, cache.py), the
+  files and stamps of the articles it links to (related, newer, older) and its other
+  arguments;
+- the pages and feeds of a term: the code key, the term's name, addresses and vocabulary
+  entry, its related terms with their counts and addresses, and the files and stamps of
+  its articles, in order (its quotes and archive pages come from these).
+
+An article's stamp covers all it shows of itself, and a term's identity (address and
+name) all a chip of it shows. A page whose scope is the one it had at the last build, and
+whose terms all have the identities they had, takes the last build's key. New or removed
+term names change what an article page's quotes link to (`PageKeys._named_terms`):
+article pages are then keyed again. Editions and site-wide feeds are always keyed (a few
+hundred jobs). The scopes live among the page keys (`SCOPE_KEY`, `TERM_KEY` entries),
+saved with them in one file, so they always describe the pages on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from pelican.contents import Content
+
+from newsdigest.site.cache import SCOPE_KEY, TERM_KEY, Job, PageKeys, identity
+from newsdigest.site.related import LINKS
+
+
+class Scopes:
+    """The scopes of this build's jobs, against the last build's (`previous` page keys)."""
+
+    def __init__(self, keys: PageKeys, previous: dict[str, str]):
+        self.keys, self.previous = keys, previous
+        self.now: dict[str, str] = {}  # this build's entries, saved among the page keys
+        self._by_url: dict[str, str] = {}  # a term's address -> the scope of its pages
+        self._by_feed: dict[str, tuple[list, str]] = {}  # a feed -> (its articles, scope)
+        self._terms_same = self._names_same = False
+        self._stamps: dict[int, tuple[object, str | None]] = {}  # by article: (it, `_stamp`)
+        self._identities: dict[int, tuple[object, str]] = {}  # by term: (it, its identity)
+
+    def take_terms(self, taxonomies: dict) -> None:
+        """This build's terms: their identities, and the scope of each one's pages."""
+        names: dict[str, str] = {}
+        for field, taxonomy in taxonomies.items():
+            for name, term in getattr(taxonomy, "terms", {}).items():
+                names[f"{TERM_KEY}{field}/{name}"] = self._identity(term)
+        last = {k: v for k, v in self.previous.items() if k.startswith(TERM_KEY)}
+        self._terms_same = all(names.get(k, v) == v for k, v in last.items())
+        self._names_same = self._terms_same and names.keys() == last.keys()
+        self.now.update(names)
+        if not self._terms_same:  # a term shows another name: every article's chips may
+            self.keys.forget_saved()
+        for field, taxonomy in taxonomies.items():
+            for term in {id(t): t for t in taxonomy.terms.values()}.values():
+                scope = self._term_scope(field, term)
+                if scope is not None:
+                    self._by_url[term.url] = scope
+                    for feed in (term.feed_atom, term.feed_rss):
+                        if feed:
+                            self._by_feed[feed] = (term.articles, scope)
+
+    def note(self, job: Job) -> None:
+        """Take a job's scope, if it has one (in this process: the next build needs it)."""
+        scope = self._scope(job)
+        if scope is not None:
+            self.now[SCOPE_KEY + job.name] = scope
+
+    def unchanged(self, job: Job) -> bool:
+        """Whether the job's scope, and the terms it may show, are the last build's."""
+        scope = self.now.get(SCOPE_KEY + job.name)
+        if scope is None or not self._terms_same:
+            return False
+        if isinstance(job.kwargs.get("article"), Content) and not self._names_same:
+            return False
+        return self.previous.get(SCOPE_KEY + job.name) == scope
+
+    def _scope(self, job: Job) -> str | None:
+        kwargs = job.kwargs
+        if job.kind == "feed":
+            found = self._by_feed.get(job.name)
+            return found[1] if found is not None and found[0] is job.args[0] else None
+        if job.kind != "page":
+            return None
+        article = kwargs.get("article")
+        if isinstance(article, Content):
+            return self._article_scope(job, article)
+        term = kwargs.get("term")
+        if term is not None and kwargs.get("articles_page") is not None:
+            return self._by_url.get(getattr(term, "url", None))
+        return None
+
+    def _article_scope(self, job: Job, article) -> str | None:
+        parts = [self.keys.code_key, job.args[1].name, self._stamp(article)]
+        for name in LINKS:
+            item = getattr(article, name, None)
+            items = item if isinstance(item, list | tuple) else [item]
+            parts.append(f"{name}=" + ",".join(map(self._stamp, items)))
+        for name, value in sorted(job.kwargs.items()):
+            if name != "article":
+                parts.append(f"{name}={self.keys.summary(value)}")
+        return None if None in parts else _digest(parts)
+
+    def _term_scope(self, field: str, term) -> str | None:
+        meta = json.dumps(term.meta, sort_keys=True, default=str)
+        parts = [self.keys.code_key, field, self._identity(term), term.slug, meta]
+        parts += [term.save_as, term.feed_atom, term.feed_rss]
+        for other, items in term.related.items():
+            parts.append(f"{other}=" + ",".join(f"{self._identity(t)}:{n}" for t, n in items))
+        parts += map(self._stamp, term.articles)
+        return None if None in parts else _digest(parts)
+
+    def _stamp(self, item) -> str | None:
+        """An article by its file and stamp (None when it has no file); anything else by
+        its text."""
+        if not isinstance(item, Content):
+            return repr(item)
+        known = self._stamps.get(id(item))
+        if known is None:
+            stamp = self.keys.article_record(item)[0]
+            text = None if stamp is None else f"{item.source_path}\0{stamp}"
+            known = self._stamps[id(item)] = (item, text)  # the item kept: its id stays its own
+        return known[1]
+
+    def _identity(self, term) -> str:
+        known = self._identities.get(id(term))
+        if known is None:
+            known = self._identities[id(term)] = (term, identity(term))
+        return known[1]
+
+
+def _digest(parts: list) -> str:
+    text = "\1".join(map(str, parts)).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(text).hexdigest()[:32]

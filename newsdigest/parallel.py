@@ -89,7 +89,9 @@ class Forked:
             reason = f"signal {-code}" if code < 0 else f"exit code {code}"
             raise RuntimeError(f"{self.name} died ({reason})")
         del self._data[: _HEAD.size + len(frame)]
-        ok, value = pickle.loads(frame)
+        ok, value, last = pickle.loads(frame)
+        if last:  # the child is ending: wait for it, so that its time is counted as ours
+            self.close()
         if ok:
             return value
         raise value
@@ -102,7 +104,14 @@ class Forked:
             data = data[os.write(self._tell, data) :]
 
     def close(self) -> None:
-        """No more messages: a child waiting at a `yield` ends there."""
+        """No more messages: a child waiting at a `yield` ends there; wait for its end."""
+        self._hang_up()
+        if self._status is None:
+            os.set_blocking(self._pipe, True)
+        while not self.done():
+            pass
+
+    def _hang_up(self) -> None:
         if self._tell is not None:
             os.close(self._tell)
             self._tell = None
@@ -117,7 +126,7 @@ class Forked:
             self._data += chunk
             return True
         os.close(self._pipe)
-        self.close()
+        self._hang_up()
         self._status = os.waitpid(self.pid, 0)[1]
         return False
 
@@ -180,12 +189,12 @@ def _child(write_end: int, told: int, function: Callable, args, kwargs) -> None:
     try:
         outcome = _outcome(function, *args, **kwargs)
         if not inspect.isgenerator(outcome[1]):
-            _send(out, outcome)
+            _send(out, outcome, last=True)
             return
         steps, message = outcome[1], None
         while True:
             last, outcome = _step(steps, message)
-            _send(out, outcome)
+            _send(out, outcome, last)
             if last:
                 return
             message = _receive(told)
@@ -221,11 +230,11 @@ def _step(steps, message) -> tuple[bool, tuple[bool, object]]:
         return True, (False, error)
 
 
-def _send(out, outcome: tuple[bool, object]) -> None:
+def _send(out, outcome: tuple[bool, object], last: bool) -> None:
     try:
-        data = pickle.dumps(outcome)
+        data = pickle.dumps((*outcome, last))
     except Exception as error:  # an unpicklable result or exception
-        data = pickle.dumps((False, RuntimeError(f"{outcome[1]!r} ({error})")))
+        data = pickle.dumps((False, RuntimeError(f"{outcome[1]!r} ({error})"), last))
     out.write(_HEAD.pack(len(data)))
     out.write(data)
     out.flush()

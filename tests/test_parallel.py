@@ -19,7 +19,10 @@ def _fails_after_one():
 
 
 def test_a_call_in_a_child_gives_its_value_or_its_error():
-    assert run_forked(sorted, [3, 1, 2]) == [1, 2, 3]
+    child = Forked(sorted, [3, 1, 2])
+    assert child.result() == [1, 2, 3]
+    with pytest.raises(ChildProcessError):  # reaped: its time counts as this process's
+        os.waitpid(child.pid, os.WNOHANG)
     with pytest.raises(ZeroDivisionError):
         run_forked(divmod, 1, 0)
 
@@ -33,14 +36,17 @@ def test_a_child_is_told_how_to_go_on_and_answers_each_time():
     child.send("done")
     assert child.result() == f"done, from {pid}"
     child.close()
+    with pytest.raises(ChildProcessError):  # reaped: its time counts as this process's
+        os.waitpid(pid, os.WNOHANG)
 
 
 def test_a_child_told_nothing_more_ends_where_it_waits():
     child = Forked(_talk, "loaded")
     child.result()
-    child.close()
-    os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # returns: the child ended
+    child.close()  # returns once the child has ended, and has reaped it
     assert child.done()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)
     with pytest.raises(RuntimeError, match="died"):
         child.result()  # it said nothing more
 

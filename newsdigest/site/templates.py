@@ -8,6 +8,7 @@ first (per article, macro, arguments, site URL and taxonomies) for the rest of t
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache, pass_context
@@ -36,14 +37,23 @@ def add_globals(generator) -> None:
         env.bytecode_cache = _compiled(generator.settings)
 
 
-def _compiled(settings: dict) -> FileSystemBytecodeCache:
+def _compiled(settings: dict) -> _CompiledTemplates:
     """The templates' compiled code, kept beside Pelican's cache: each generator has a
     template environment of its own, so a build compiled two dozen templates, a quarter
     of a second of a rebuild. Jinja keys the code by the template's source and the
     Python version, and writes it atomically."""
     folder = Path(settings.get("CACHE_PATH") or "cache") / "templates"
     folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
+    return _CompiledTemplates(str(folder))
+
+
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Only a saving: code that cannot be kept (a full disk) is compiled again next time,
+    and the build goes on to fail, or not, where it writes the site."""
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def forget(pelican) -> None:

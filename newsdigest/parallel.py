@@ -3,7 +3,8 @@
 - `map_forked`: one function over many items, one process per core (ingest's seeds,
   the article files Pelican is about to read).
 - `Forked` / `run_forked`: one call in a child of its own, whose memory ends with it
-  (ingest before rendering; each batch of article pages).
+  (ingest before rendering; each batch of article pages), or a conversation with it (the
+  build's child loads Pelican while ingest runs, then is told whether to go on).
 """
 
 from __future__ import annotations

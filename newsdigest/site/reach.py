@@ -41,7 +41,6 @@ class Scopes:
         self._by_url: dict[str, str] = {}  # a term's address -> the scope of its pages
         self._by_feed: dict[str, tuple[list, str]] = {}  # a feed -> (its articles, scope)
         self._terms_same = self._names_same = False
-        self._stamps: dict[int, tuple[object, str | None]] = {}  # by article: (it, `_stamp`)
         self._identities: dict[int, tuple[object, str]] = {}  # by term: (it, its identity)
 
     def take_terms(self, taxonomies: dict) -> None:
@@ -117,15 +116,12 @@ class Scopes:
 
     def _stamp(self, item) -> str | None:
         """An article by its file and stamp (None when it has no file); anything else by
-        its text."""
+        its text. Made each time it is asked for: kept, the texts of 100,000 articles would
+        add 30 MB to the peak of a full render."""
         if not isinstance(item, Content):
             return repr(item)
-        known = self._stamps.get(id(item))
-        if known is None:
-            stamp = self.keys.article_record(item)[0]
-            text = None if stamp is None else f"{item.source_path}\0{stamp}"
-            known = self._stamps[id(item)] = (item, text)  # the item kept: its id stays its own
-        return known[1]
+        stamp = self.keys.article_record(item)[0]
+        return None if stamp is None else f"{item.source_path}\0{stamp}"
 
     def _identity(self, term) -> str:
         known = self._identities.get(id(term))

@@ -13,7 +13,8 @@ site and are always rendered.
 An article's own attributes come from its file and the code alone: their summaries are
 kept between builds with the file's size and time (`PageKeys.article_record`), so a
 rebuild serialises only the articles that changed. Its links to other articles
-(`related.LINKS`) are summarised every build.
+(`related.LINKS`) are summarised whenever its page is keyed; pages that no change can
+reach are not keyed at all (reach.py).
 
 Also guards Pelican's own content cache against a build killed while saving it.
 """

@@ -40,9 +40,8 @@ log = logging.getLogger(__name__)
 
 PAGE_CACHE_NAME = "pages"  # folder in Pelican's cache folder: bookkeeping is not part of the site
 SEARCH_KEY = "search:"  # prefix of an article page's search key among the page keys
-SCOPE_KEY = "scope:"  # prefix of a page's scope (reach.py) among them
 TERM_KEY = "term:"  # prefix of a term's identity (reach.py) among them
-_BOOKKEEPING = (SEARCH_KEY, SCOPE_KEY, TERM_KEY)
+_BOOKKEEPING = (SEARCH_KEY, TERM_KEY)
 FULL, LISTING, LINK = 0, 1, 2  # how much of an object a page key takes in (`_summary`)
 _SHORT_LIST = 32  # longer lists (a term's articles) are summarised once per build
 
@@ -104,6 +103,16 @@ def load_page_cache(path: Path) -> dict[str, str]:
 def written_files(keys: dict[str, str]) -> list[str]:
     """The files among the page keys (the rest is bookkeeping about them)."""
     return [name for name in keys if not name.startswith(_BOOKKEEPING)]
+
+
+def page_key(entry: str | None) -> str | None:
+    """A file's key in its entry of the page keys (after it, its scope if it has one:
+    reach.py; a space apart, where a separate entry would hold its name again)."""
+    return entry.partition(" ")[0] if entry is not None else None
+
+
+def page_scope(entry: str | None) -> str | None:
+    return (entry.partition(" ")[2] or None) if entry is not None else None
 
 
 def save_page_cache(path: Path, keys: dict[str, str]) -> None:

@@ -17,8 +17,9 @@ name) all a chip of it shows. A page whose scope is the one it had at the last b
 whose terms all have the identities they had, takes the last build's key. New or removed
 term names change what an article page's quotes link to (`PageKeys._named_terms`):
 article pages are then keyed again. Editions and site-wide feeds are always keyed (a few
-hundred jobs). The scopes live among the page keys (`SCOPE_KEY`, `TERM_KEY` entries),
-saved with them in one file, so they always describe the pages on disk.
+hundred jobs). The scopes live in the page keys (each after its page's key, and
+`TERM_KEY` entries), saved with them in one file, so they always describe the pages on
+disk.
 """
 
 from __future__ import annotations
@@ -28,7 +29,15 @@ import json
 
 from pelican.contents import Content
 
-from newsdigest.site.cache import SCOPE_KEY, TERM_KEY, Job, PageKeys, identity
+from newsdigest.site.cache import (
+    TERM_KEY,
+    Job,
+    PageKeys,
+    identity,
+    page_key,
+    page_scope,
+    written_files,
+)
 from newsdigest.site.related import LINKS
 
 
@@ -37,7 +46,8 @@ class Scopes:
 
     def __init__(self, keys: PageKeys, previous: dict[str, str]):
         self.keys, self.previous = keys, previous
-        self.now: dict[str, str] = {}  # this build's entries, saved among the page keys
+        self.now: dict[str, str] = {}  # this build's scopes, by page
+        self.terms: dict[str, str] = {}  # this build's terms, as the page keys keep them
         self._by_url: dict[str, str] = {}  # a term's address -> the scope of its pages
         self._by_feed: dict[str, tuple[list, str]] = {}  # a feed -> (its articles, scope)
         self._terms_same = self._names_same = False
@@ -52,7 +62,7 @@ class Scopes:
         last = {k: v for k, v in self.previous.items() if k.startswith(TERM_KEY)}
         self._terms_same = all(names.get(k, v) == v for k, v in last.items())
         self._names_same = self._terms_same and names.keys() == last.keys()
-        self.now.update(names)
+        self.terms = names
         if not self._terms_same:  # a term shows another name: every article's chips may
             self.keys.forget_saved()
         for field, taxonomy in taxonomies.items():
@@ -68,16 +78,27 @@ class Scopes:
         """Take a job's scope, if it has one (in this process: the next build needs it)."""
         scope = self._scope(job)
         if scope is not None:
-            self.now[SCOPE_KEY + job.name] = scope
+            self.now[job.name] = scope
 
     def unchanged(self, job: Job) -> bool:
         """Whether the job's scope, and the terms it may show, are the last build's."""
-        scope = self.now.get(SCOPE_KEY + job.name)
+        scope = self.now.get(job.name)
         if scope is None or not self._terms_same:
             return False
         if isinstance(job.kwargs.get("article"), Content) and not self._names_same:
             return False
-        return self.previous.get(SCOPE_KEY + job.name) == scope
+        return page_scope(self.previous.get(job.name)) == scope
+
+    def keep(self, keys: dict[str, str]) -> None:
+        """This build's scopes and terms into its page keys, before they are saved; an entry
+        that is the last build's stays the same text (one copy in memory)."""
+        for name in written_files(keys):
+            entry, scope = keys[name], self.now.get(name)
+            key = page_key(entry)
+            wanted = f"{key} {scope}" if scope is not None else key
+            if entry != wanted:
+                keys[name] = wanted
+        keys.update(self.terms)
 
     def _scope(self, job: Job) -> str | None:
         kwargs = job.kwargs

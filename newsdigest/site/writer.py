@@ -45,6 +45,7 @@ from newsdigest.site.cache import (
     load_page_cache,
     page_cache_folder,
     page_job,
+    page_key,
     save_article_records,
     save_page_cache,
     saved_article_records,
@@ -179,7 +180,7 @@ class DigestWriter(Writer):
                 )
             gone = [name for name in written_files(self.previous) if name not in keys]
             _remove(Path(self.output_path), gone)
-            keys.update(scopes.now)
+            scopes.keep(keys)
             save_page_cache(self.cache_path, keys)
             save_article_records(self.records_path, self.keys.code_key, self.keys.records)
         finally:
@@ -250,7 +251,7 @@ class DigestWriter(Writer):
         if job.kind is None:
             return False
         key, last = self.keys.key(job), self.previous.get(job.name)
-        same = self.reuse and last == key
+        same = self.reuse and page_key(last) == key
         keys[job.name] = last if same else key  # the last build's text: one copy in memory
         # A page key covers all its search key does (cache.py): an unchanged page's stands.
         search = self.previous.get(SEARCH_KEY + job.name) if same else None

@@ -14,9 +14,11 @@ from, cheap to take:
 
 An article's stamp covers all it shows of itself, and a term's identity (address and
 name) all a chip of it shows. A page whose scope is the one it had at the last build, and
-whose terms all have the identities they had, takes the last build's key. New or removed
-term names change what an article page's quotes link to (`PageKeys._named_terms`):
-article pages are then keyed again. Editions and site-wide feeds are always keyed (a few
+whose terms all have the identities they had, takes the last build's key; a term named
+otherwise (a name written another way came first) has every page keyed and every article
+summarised again, since its chip is on their cards. New or removed term names change what
+an article page's quotes link to (`PageKeys._named_terms`): article pages are then keyed
+again. Editions and site-wide feeds are always keyed (a few
 hundred jobs). The scopes live in the page keys (each after its page's key, and
 `TERM_KEY` entries), saved with them in one file, so they always describe the pages on
 disk.

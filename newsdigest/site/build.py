@@ -168,9 +168,10 @@ def _build(content_dir, output_dir, settings_file, overrides):
         logging.getLogger("pelican").setLevel(logging.WARNING)
         settings = pelican_settings(content_dir, output_dir, settings_file, **overrides)
         folders = folder_times(Path(settings["PATH"]))  # first: a write after this is seen
-        inputs = inputs_fingerprint(settings)
+        code = code_fingerprint(settings)  # ingest changes content, not code, theme, settings
+        inputs = inputs_fingerprint(settings, code)
         force, fresh, last = yield forwarded.taken(), (inputs, folders)
-        inputs = inputs if fresh else inputs_fingerprint(settings)
+        inputs = inputs if fresh else inputs_fingerprint(settings, code)
         if not force and last == inputs:
             return forwarded.taken(), _Built(None, [], (), None)
         # Only a build that did not finish leaves temporary files: a walk of the whole output
@@ -179,7 +180,7 @@ def _build(content_dir, output_dir, settings_file, overrides):
         # a build that fails midway leaves no stamp behind
         (Path(output_dir) / STAMP_NAME).unlink(missing_ok=True)
         # Computed once here rather than by the writer; --force renders every page.
-        settings["PAGE_CACHE_KEY"] = code_fingerprint(settings)
+        settings["PAGE_CACHE_KEY"] = code
         settings["PAGE_CACHE"] = not force
         failures, articles, search = _run_pelican(settings)
         return forwarded.taken(), _Built(inputs, failures, articles, search)

@@ -24,9 +24,12 @@ ROOT = PACKAGE.parent  # the project: pelican.conf.py, theme/, vocab/
 BUILD_VERSION = "1"
 
 
-def inputs_fingerprint(settings: dict) -> str:
-    """A hash over everything a build depends on; equal hashes give the same site."""
-    digest = hashlib.sha256(code_fingerprint(settings).encode())
+def inputs_fingerprint(settings: dict, code: str | None = None) -> str:
+    """A hash over everything a build depends on; equal hashes give the same site.
+
+    `code` is `code_fingerprint(settings)` when the caller has it already (a tenth of a
+    second: the libraries' versions, our modules' imports)."""
+    digest = hashlib.sha256((code or code_fingerprint(settings)).encode())
     digest.update(b"[content]\n")
     for line in _tree_listing(Path(settings["PATH"]), settings.get("IGNORE_FILES", [])):
         digest.update(line.encode("utf-8", "surrogateescape"))

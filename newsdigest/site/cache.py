@@ -238,11 +238,11 @@ class PageKeys:
     def article_record(self, article) -> list:
         """[file stamp, own summary, feed entry, URL, file name] of an article.
 
-        Both summaries are made of the article's own attributes, which come from its file
-        and the code key alone (and the terms it names that too few articles name yet,
-        kept with the stamp) (the links to other articles are summarised apart): an
-        article whose file has the stamp it had at the last build (the same code key)
-        takes them from that build instead of serialising every attribute again."""
+        Both summaries are made of the article's own attributes, which come from its file,
+        the code key and the terms it names that too few articles name yet (kept with the
+        stamp); the links to other articles are summarised apart. An article whose stamp
+        is the one it had at the last build (the same code key) takes them from that build
+        instead of serialising every attribute again."""
         known = self._records.get(id(article))
         if known is not None:
             return known[1]
@@ -311,7 +311,7 @@ class PageKeys:
             return value.isoformat()
         if isinstance(value, Content):
             if level == LINK:
-                return self._identity(value)
+                return self.identity_of(value)
             return self._article_summary(value, with_links=level == FULL)
         if level == LINK and isinstance(value, dict | list | tuple):
             try:  # one text per value, built by the C encoder
@@ -352,7 +352,7 @@ class PageKeys:
                 self._objects[id(value)] = known
             return known[1]
         if hasattr(value, "__dict__") or hasattr(value, "url"):
-            return self._identity(value)
+            return self.identity_of(value)
         return f"{type(value).__name__}:{value}"
 
     def _items(self, items, level: int) -> str:
@@ -370,7 +370,8 @@ class PageKeys:
             return sorted(self._summary(item, LINK) for item in value)
         return self._summary(value, LINK)
 
-    def _identity(self, value) -> str:
+    def identity_of(self, value) -> str:
+        """`identity(value)`, made once per object and build."""
         known = self._identities.get(id(value))
         if known is None:
             known = self._identities[id(value)] = (value, identity(value))
@@ -385,7 +386,7 @@ class PageKeys:
         for name in LINKS:
             item = getattr(article, name, None)
             if isinstance(item, list | tuple):
-                parts.append(f"{name}=[{','.join(self._identity(x) for x in item)}]")
+                parts.append(f"{name}=[{','.join(self.identity_of(x) for x in item)}]")
             else:
                 parts.append(f"{name}={self._summary(item, LINK)}")
         text = "\0".join(parts)

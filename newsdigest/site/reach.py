@@ -35,7 +35,6 @@ from newsdigest.site.cache import (
     TERM_KEY,
     Job,
     PageKeys,
-    identity,
     page_key,
     page_scope,
     written_files,
@@ -53,14 +52,13 @@ class Scopes:
         self._by_url: dict[str, str] = {}  # a term's address -> the scope of its pages
         self._by_feed: dict[str, tuple[list, str]] = {}  # a feed -> (its articles, scope)
         self._terms_same = self._names_same = False
-        self._identities: dict[int, tuple[object, str]] = {}  # by term: (it, its identity)
 
     def take_terms(self, taxonomies: dict) -> None:
         """This build's terms: their identities, and the scope of each one's pages."""
         names: dict[str, str] = {}
         for field, taxonomy in taxonomies.items():
             for name, term in getattr(taxonomy, "terms", {}).items():
-                names[f"{TERM_KEY}{field}/{name}"] = self._identity(term)
+                names[f"{TERM_KEY}{field}/{name}"] = self.keys.identity_of(term)
         last = {k: v for k, v in self.previous.items() if k.startswith(TERM_KEY)}
         self._terms_same = all(names.get(k, v) == v for k, v in last.items())
         self._names_same = self._terms_same and names.keys() == last.keys()
@@ -121,8 +119,8 @@ class Scopes:
         parts = [self.keys.code_key, job.args[1].name, self._stamp(article)]
         for name in LINKS:
             item = getattr(article, name, None)
-            items = item if isinstance(item, list | tuple) else [item]
-            parts.append(f"{name}=" + ",".join(map(self._stamp, items)))
+            stamps = list(map(self._stamp, item if isinstance(item, list | tuple) else [item]))
+            parts.append(None if None in stamps else f"{name}=" + ",".join(stamps))
         for name, value in sorted(job.kwargs.items()):
             if name != "article":
                 parts.append(f"{name}={self.keys.summary(value)}")
@@ -130,10 +128,12 @@ class Scopes:
 
     def _term_scope(self, field: str, term) -> str | None:
         meta = json.dumps(term.meta, sort_keys=True, default=str)
-        parts = [self.keys.code_key, field, self._identity(term), term.slug, meta]
-        parts += [term.save_as, term.feed_atom, term.feed_rss]
+        parts = [self.keys.code_key, field, self.keys.identity_of(term), term.slug, meta]
+        parts += map(repr, (term.save_as, term.feed_atom, term.feed_rss))  # None: no feed
         for other, items in term.related.items():
-            parts.append(f"{other}=" + ",".join(f"{self._identity(t)}:{n}" for t, n in items))
+            parts.append(
+                f"{other}=" + ",".join(f"{self.keys.identity_of(t)}:{n}" for t, n in items)
+            )
         parts += map(self._stamp, term.articles)
         return None if None in parts else _digest(parts)
 
@@ -145,12 +145,6 @@ class Scopes:
             return repr(item)
         stamp = self.keys.article_record(item)[0]
         return None if stamp is None else f"{item.source_path}\0{stamp}"
-
-    def _identity(self, term) -> str:
-        known = self._identities.get(id(term))
-        if known is None:
-            known = self._identities[id(term)] = (term, identity(term))
-        return known[1]
 
 
 def _digest(parts: list) -> str:

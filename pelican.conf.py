@@ -150,8 +150,10 @@ REMOTE_IMAGES = "link"
 
 STATIC_PATHS = []
 IGNORE_FILES = [".*", "candidates.yaml"]
-CACHE_CONTENT = True
-LOAD_CONTENT_CACHE = True
-CONTENT_CACHING_LAYER = "reader"
+# Articles as read are kept by newsdigest.site (read_cache.py), which fills the generator-level
+# cache Pelican asks before reading a file; Pelican's own content cache stays off.
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+CONTENT_CACHING_LAYER = "generator"
 CHECK_MODIFIED_METHOD = "mtime"
 CACHE_PATH = "cache"  # `invoke build` puts it beside the output folder

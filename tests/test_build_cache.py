@@ -12,6 +12,7 @@ import pytest
 from newsdigest.ingest.run import ingest
 from newsdigest.site.build import STAMP_NAME, BuildError, build_site, pelican_settings
 from newsdigest.site.cache import article_records_path, page_cache_folder
+from newsdigest.site.read_cache import kept_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKKEEPING = {STAMP_NAME}
@@ -242,6 +243,58 @@ def test_damaged_article_records_are_made_again(tmp_path, generate):
         return records, [json.dumps(data), text[:100]]  # values of other kinds; cut off
 
     _damaged_then_rebuilt(tmp_path, generate, 8, damage)
+
+
+def test_damaged_kept_articles_are_read_again(tmp_path, generate):
+    """Articles kept as read (read_cache.py) are taken only from a file read back whole."""
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(6, seeds, seed=23, progress=False)
+    ingest(seeds, content)
+    build_site(content, output)
+    expected = _files(output)
+    (kept,) = kept_folder(pelican_settings(content, output)).glob("*.pickle")
+    data = kept.read_bytes()
+    for damaged in (b"", data[: len(data) // 2], b"not a pickle at all", data[:-1] + b"x"):
+        kept.write_bytes(damaged)
+        (output / STAMP_NAME).unlink()  # the build runs, with the same code and so the same key
+        assert build_site(content, output).written is True
+        assert _files(output) == expected
+        assert kept.read_bytes() == data  # made again, as a build from the files makes it
+
+
+def test_a_new_or_edited_article_writes_again_only_the_kept_file_it_is_in(tmp_path, generate):
+    """A rebuild takes the unchanged articles as they were kept, and writes again only the
+    kept files where an article was added, changed or removed."""
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(150, seeds, seed=29, progress=False)
+    ingest(seeds, content)
+    build_site(content, output)
+    folder = kept_folder(pelican_settings(content, output))
+
+    def kept():
+        return {path.name: path.read_bytes() for path in folder.glob("*.pickle")}
+
+    for change in ("add", "edit", "remove"):
+        before = kept()
+        assert len(before) > 1
+        if change == "add":
+            generate.generate(1, seeds, seed=29, start=150, progress=False)
+            ingest(seeds, content)
+        else:
+            article = sorted(content.glob("20*/*/*.md"))[3]
+            if change == "edit":
+                article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n")
+            else:
+                article.unlink()
+        assert build_site(content, output).written is True
+        after = kept()
+        changed = {
+            name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+        }
+        assert len(changed) == 1, change
+    fresh = tmp_path / "fresh"
+    build_site(content, fresh, force=True)
+    assert _files(output) == _files(fresh)
 
 
 def test_large_records_are_written_in_pieces_and_read_back_whole(tmp_path):

@@ -647,31 +647,6 @@ def _held_by(folder: Path, pid: int) -> bool:
     return folder.exists() and lock_holder(folder) == pid
 
 
-def test_a_torn_cache_does_not_stop_the_next_build(tmp_path):
-    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
-    seeds.mkdir()
-    write_seed(seeds, "buses.txt", "Night Buses Extended")
-    args = ["--seeds", str(seeds), "--content", str(content), "--output", str(output)]
-    assert invoke("build", *args).returncode == 0
-    folder = tmp_path / ".output-cache"
-    assert not (folder / ".being-written").exists()  # a whole build removes its mark
-    (cache,) = [p for p in folder.iterdir() if p.name.startswith("Articles")]
-    # what a build killed while saving leaves: the cache opened for writing, and the mark
-    cache.write_bytes(b"")
-    (folder / ".being-written").touch()
-    write_seed(seeds, "rally.txt", "Markets Rally")
-    again = invoke("build", *args)
-    assert again.returncode == 0, again.stderr
-    assert "markets-rally" in (output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
-    # a cache cut off at a pickle frame, mark or not, goes too
-    data = cache.read_bytes()
-    cache.write_bytes(data[: len(data) // 2])
-    write_seed(seeds, "third.txt", "Third Story Arrives")
-    third = invoke("build", *args)
-    assert third.returncode == 0, third.stderr
-    assert "third-story-arrives" in (output / "feeds" / "all.atom.xml").read_text("utf-8")
-
-
 def test_feeds_stay_well_formed_whatever_the_source_contained(tmp_path):
     seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
     seeds.mkdir()

@@ -223,6 +223,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def _declared_charset(head: bytes) -> str | None:
     """The charset a `<meta>` tag or an XML prolog declares (found by BeautifulSoup's detector)."""
+    lowered = head.lower()
+    if b"charset" not in lowered and b"encoding" not in lowered:
+        return None  # neither can declare one: the detector (and its import) is spared
     from bs4.dammit import EncodingDetector
 
     name = EncodingDetector.find_declared_encoding(head, is_html=True, search_entire_document=True)

@@ -15,8 +15,6 @@ kept between builds with the file's size and time (`PageKeys.article_record`), s
 rebuild serialises only the articles that changed. Its links to other articles
 (`related.LINKS`) are summarised whenever its page is keyed; pages that no change can
 reach are not keyed at all (reach.py).
-
-Also guards Pelican's own content cache against a build killed while saving it.
 """
 
 from __future__ import annotations
@@ -454,49 +452,3 @@ def _load_json(path: Path) -> dict:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
-
-
-CACHE_MARK = ".being-written"
-
-
-def discard_torn_content_cache(pelican) -> None:
-    """Delete Pelican's content cache when the last build may have left it half-written.
-
-    Pelican saves the cache in place and reads it back without catching a cut-off
-    pickle (`EOFError`), so one build killed while saving would stop every later one.
-    A mark file lives in the cache folder from the start of a build until every
-    generator has saved its cache; a mark left behind, or a cache file that is empty
-    or does not end in pickle's STOP opcode, means the cache goes and is rebuilt.
-    """
-    folder = Path(pelican.settings.get("CACHE_PATH") or "cache")
-    mark = folder / CACHE_MARK
-    interrupted = mark.exists()
-    if folder.is_dir():
-        for path in folder.iterdir():
-            if path.is_file() and path != mark and (interrupted or not _ends_whole(path)):
-                log.warning("discarding %s: a build was interrupted while saving it", path)
-                path.unlink(missing_ok=True)
-    folder.mkdir(parents=True, exist_ok=True)
-    mark.touch()
-
-
-def content_cache_saved(generators) -> None:
-    """Every generator has read its content and saved its cache: the mark goes."""
-    if generators:
-        folder = Path(generators[0].settings.get("CACHE_PATH") or "cache")
-        (folder / CACHE_MARK).unlink(missing_ok=True)
-
-
-def _ends_whole(path: Path) -> bool:
-    """Cheap check of a plain pickle cache (a gzip one Pelican checks itself)."""
-    try:
-        with path.open("rb") as handle:
-            if handle.read(2) == b"\x1f\x8b":
-                return True
-            handle.seek(0, 2)
-            if handle.tell() == 0:
-                return False
-            handle.seek(-1, 2)
-            return handle.read(1) == b"."
-    except OSError:
-        return False

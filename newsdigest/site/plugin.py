@@ -10,8 +10,8 @@
 - templates:  what the theme's templates get from Python (cards made once per build)
 - feeds:      feed entries as readers need them
 - writer:     only changed pages rendered, on every core, written atomically
-- cache:      page keys, and what the last build knew of each article file; Pelican's
-              content cache guarded against a killed build
+- read_cache: articles as read, kept between builds (only changed folders written)
+- cache:      page keys, and what the last build knew of each article file
 
 Listed in `PLUGINS` of pelican.conf.py as `newsdigest.site`.
 """
@@ -26,6 +26,7 @@ from newsdigest.site import (
     feeds,
     files,
     prepare,
+    read_cache,
     reader,
     search,
     templates,
@@ -75,21 +76,21 @@ def register():
         signals.all_generators_finalized,
     ):
         stage.connect(settle_heap)
-    signals.initialized.connect(cache.discard_torn_content_cache)
     signals.initialized.connect(cache.read_article_records)
     signals.initialized.connect(templates.forget)
     signals.content_object_init.connect(cache.known_address)
     signals.readers_init.connect(reader.add_reader)
     signals.generator_init.connect(reader.drop_disabled_markdown)
     signals.generator_init.connect(templates.add_globals)
+    signals.article_generator_init.connect(read_cache.take_kept_articles)
     signals.article_generator_init.connect(reader.prefetch)
     signals.article_generator_pretaxonomy.connect(prepare.settle_articles)
+    signals.article_generator_pretaxonomy.connect(read_cache.keep_read_articles)  # URLs settled
     signals.article_generator_finalized.connect(reader.forget_prefetched)
     signals.article_generator_finalized.connect(prepare.prepare_articles)
     signals.page_generator_finalized.connect(prepare.drop_draft_pages)
     signals.get_generators.connect(add_generators)
     signals.all_generators_finalized.connect(link_articles)
-    signals.all_generators_finalized.connect(cache.content_cache_saved)
     signals.feed_generated.connect(feeds.adjust_feed)
     signals.get_writer.connect(writer.get_writer)
     signals.finalized.connect(finish)

@@ -204,7 +204,6 @@ def prepare_articles(generator) -> None:
             if getattr(article, "authors", None) == [author]:
                 article.authors = [article.author]
     _drop_unwritten_listings(generator)
-    _release_reader_cache(generator)
 
 
 def drop_draft_pages(generator) -> None:
@@ -228,15 +227,3 @@ def _drop_unwritten_listings(generator) -> None:
         generator.categories.clear()
     if not settings.get("AUTHOR_SAVE_AS"):
         generator.authors.clear()
-
-
-def _release_reader_cache(generator) -> None:
-    """Let go of Pelican's content cache, which it has saved by now and keeps for nothing.
-
-    Pelican offers no public way to do this, and at 10,000 articles the cache is tens of
-    megabytes held through rendering: the one place the site touches a private attribute.
-    If a Pelican release renames it, nothing breaks; the memory is just kept.
-    """
-    readers = getattr(generator, "readers", None)
-    if isinstance(getattr(readers, "_cache", None), dict):
-        readers._cache = {}

@@ -116,22 +116,21 @@ def prefetch(generator) -> None:
     """Read the article files Pelican is about to read, one process per core.
 
     Pelican reads its content one file after another; a cold build of ten thousand
-    articles spends seconds in YAML alone. The files its content cache does not already
-    hold are read here in parallel when the article generator starts; its own pass then
+    articles spends seconds in YAML alone. The files whose articles were not kept
+    (read_cache.py) are read here in parallel when the article generator starts; its own pass then
     takes them from `_PREFETCHED` and does the rest (its metadata, its cache, its errors)
     as usual. A file that fails here is simply read again there, where the error is
     reported.
     """
-    readers, settings = generator.readers, generator.settings
+    settings = generator.settings
     paths = []
     for relative in generator.get_files(
         settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]
     ):
         if relative.rsplit(".", 1)[-1] not in YamlMarkdownReader.file_extensions:
             continue
-        path = os.path.abspath(os.path.join(generator.path, relative))
-        if readers.get_cached_data(path, None) is None:
-            paths.append(path)
+        if generator.get_cached_data(relative, None) is None:  # not kept (read_cache.py)
+            paths.append(os.path.abspath(os.path.join(generator.path, relative)))
     workers = int(settings.get("RENDER_PROCESSES") or parallel.workers())
     if len(paths) < settings.get("PARALLEL_READ_MIN_FILES", PREFETCH_THRESHOLD) or workers == 1:
         return

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,6 +162,8 @@ def _build(content_dir, output_dir, settings_file, overrides):
     known; then, told `(force, fresh, last)` (`last`: the stamp the caller read), Pelican's
     run unless the site is up to date. The log records go with each outcome, also when it
     fails."""
+    from newsdigest.site.read_cache import read_kept
+
     forwarded = _Forwarded()
     root = logging.getLogger()
     handlers, root.handlers = root.handlers, [forwarded]
@@ -170,7 +173,12 @@ def _build(content_dir, output_dir, settings_file, overrides):
         folders = folder_times(Path(settings["PATH"]))  # first: a write after this is seen
         code = code_fingerprint(settings)  # ingest changes content, not code, theme, settings
         inputs = inputs_fingerprint(settings, code)
+        # The last build's kept articles are read back on this core while ingest runs on the
+        # other; a site found up to date ends this process without waiting for it.
+        reading = threading.Thread(target=read_kept, args=(settings, code), daemon=True)
+        reading.start()
         force, fresh, last = yield forwarded.taken(), (inputs, folders)
+        reading.join()
         inputs = inputs if fresh else inputs_fingerprint(settings, code)
         if not force and last == inputs:
             return forwarded.taken(), _Built(None, [], (), None)

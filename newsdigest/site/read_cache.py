@@ -46,14 +46,19 @@ _PELICAN_CACHES = ("ArticlesGenerator", "PagesGenerator")  # names its cache fil
 
 
 class _Taken:
-    """What this build took back from its kept files: the articles by kept file, so that
-    the files whose articles are all still there, unchanged, are not written again."""
+    """The kept files read back (`read_kept`), and what this build took from them: the
+    articles by kept file, so that the files whose articles are all still there, unchanged,
+    are not written again."""
 
     def __init__(self):
+        self.read_for: tuple[int, str] | None = None  # (id of the settings, code key)
+        self.kept: dict[str, dict[str, tuple]] = {}  # kept file -> {path: (stamp, mtime, article)}
         self.articles: dict[int, Article] = {}  # id -> article, kept alive: ids stay theirs
         self.files: dict[str, set[str]] = {}  # kept file name -> paths of the articles it held
 
     def clear(self):
+        self.read_for = None
+        self.kept.clear()
         self.articles.clear()
         self.files.clear()
 
@@ -73,43 +78,55 @@ def kept_file(path: str, count: int) -> str:
     return f"{int.from_bytes(digest[:4], 'big') % shards:x}.pickle"
 
 
+def read_kept(settings: dict, key: str) -> None:
+    """Read the kept files back into articles, for a build with these settings and code key.
+
+    The build's process does it while ingest still runs (build.py), on the other core: the
+    files are the last build's, which ingest does not touch; which articles still hold is
+    known only later, by their files' stamps (`take_kept_articles`)."""
+    _TAKEN.clear()
+    folder = kept_folder(settings)
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".pickle"))
+    except OSError:
+        names = []
+    revive = _Reviver(settings)
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of objects made at once: nothing for the collector to find
+    try:
+        for name in names:
+            _TAKEN.kept[name] = revive.load(folder / name, key)
+    finally:
+        if collecting:
+            gc.enable()
+    _TAKEN.read_for = (id(settings), key)
+
+
 def take_kept_articles(generator) -> None:
     """Hand Pelican's article generator the kept articles whose files are unchanged.
 
     The generator asks its generator-level cache (`get_cached_data`) before reading a
     file, by file name and modification time; that cache is filled here rather than by
     Pelican, which would pickle the whole site's context with every article."""
-    _TAKEN.clear()
-    _remove_pelican_caches(generator.settings)
     settings = generator.settings
-    if not settings.get("PAGE_CACHE", True):  # --force reads every file
-        return
+    _remove_pelican_caches(settings)
     cache = getattr(generator, "_cache", None)
-    if not isinstance(cache, dict):
+    if not settings.get("PAGE_CACHE", True) or not isinstance(cache, dict):
+        _TAKEN.clear()  # --force reads every file
         return
     key, root = build_key(settings), generator.path
-    folder = kept_folder(settings)
-    try:
-        names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".pickle"))
-    except OSError:
-        return
-    revive = _Reviver(generator)
-    frozen = gc.isenabled()
-    gc.disable()  # thousands of objects made at once: nothing for the collector to find
-    try:
-        for name in names:
-            kept = revive.load(folder / name, key)
-            for path, (stamp, mtime, article) in kept.items():
-                if _stamp(os.path.join(root, path)) != (stamp, mtime):
-                    continue
-                article.settings, article._context = settings, generator.context
-                article.translations = []
-                cache[path] = (mtime, article)
-                _TAKEN.articles[id(article)] = article
-            _TAKEN.files[name] = set(kept)
-    finally:
-        if frozen:
-            gc.enable()
+    if _TAKEN.read_for != (id(settings), key):
+        read_kept(settings, key)
+    for name, kept in _TAKEN.kept.items():
+        for path, (stamp, mtime, article) in kept.items():
+            if _stamp(os.path.join(root, path)) != (stamp, mtime):
+                continue
+            article.settings, article._context = settings, generator.context
+            article.translations = []
+            cache[path] = (mtime, article)
+            _TAKEN.articles[id(article)] = article
+        _TAKEN.files[name] = set(kept)
+    _TAKEN.kept.clear()
 
 
 def keep_read_articles(generator) -> None:
@@ -177,7 +194,7 @@ class _Keeper(pickle.Pickler):
     def persistent_id(self, obj):
         if obj is self._settings:
             return "settings"
-        if obj is self._context:
+        if obj is self._context:  # set again when taken back
             return "context"
         if isinstance(obj, URLWrapper):
             return ("wrapper", type(obj).__name__, str(obj.name))
@@ -185,11 +202,11 @@ class _Keeper(pickle.Pickler):
 
 
 class _Reviver:
-    """Reads kept files back, giving the running build's settings, context and author and
-    category objects (one of each name, for all the kept files)."""
+    """Reads kept files back, giving the running build's settings and author and category
+    objects (one of each name, for all the kept files)."""
 
-    def __init__(self, generator):
-        self.settings, self.context = generator.settings, generator.context
+    def __init__(self, settings: dict):
+        self.settings = settings
         self.wrappers: dict[tuple[str, str], URLWrapper] = {}
         self.kinds = {cls.__name__: cls for cls in _wrapper_classes()}
 
@@ -215,7 +232,7 @@ class _Reviver:
         if pid == "settings":
             return self.settings
         if pid == "context":
-            return self.context
+            return None
         _, kind, name = pid
         found = self.wrappers.get((kind, name))
         if found is None:

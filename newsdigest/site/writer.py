@@ -322,14 +322,14 @@ def _shares(jobs: list[Job], workers: int, size: int) -> tuple[deque, deque]:
     if workers < 2 or len(jobs) < 2 * size:
         if workers < 2 or len(jobs) < SPLIT_JOBS or len({job.name for job in jobs}) < len(jobs):
             return deque(_in_time_order(jobs)), deque()
-        # A rebuild's few changed pages: its article pages, up to half of the jobs, to one more
-        # process (no file is written twice, so Pelican's overriding is not split). An article
-        # page touches one article and the summaries of those it links to; a listing or a
-        # feed touches dozens, and a forked process copies every page of memory it touches.
-        share = [job for job in jobs if _article_page(job)][: len(jobs) // 2]
-        taken = {id(job) for job in share}
-        own = deque(job for job in jobs if id(job) not in taken)
-        return own, deque([share] if share else [])
+        # A rebuild's few changed pages, split in two: its feeds to one more process, the pages
+        # here (no file is written twice, so Pelican's overriding is not split). Each side
+        # then makes once what its own kind shares: the feeds their entries, the listings
+        # the articles' cards (templates.py); they take about as long.
+        ordered = _in_time_order(jobs)
+        own = [job for job in ordered if job.method != "write_feed"]
+        share = [job for job in ordered if job.method == "write_feed"]
+        return deque(own), deque([share] if share else [])
     own, pages = [], []
     for job in jobs:
         (pages if _article_page(job) else own).append(job)

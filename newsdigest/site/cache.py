@@ -185,6 +185,8 @@ class PageKeys:
         self.saved = saved or {}
         self.records: dict[str, list] = {}
         self._records: dict[int, tuple] = {}
+        # Articles whose record is not the last build's (new, changed, or without a file).
+        self.changed: set[int] = set()
         # Summaries by object, for this build only: pages share their articles and terms.
         self._objects: dict[int, tuple] = {}
         self._identities: dict[int, tuple] = {}
@@ -210,6 +212,18 @@ class PageKeys:
         """Summarise every article again: what it shows changed with the same file (a term
         of it is named otherwise, reach.py)."""
         self.saved = {}
+        self._records.clear()
+        self.changed.clear()
+
+    def any_changed(self, articles) -> bool:
+        """Whether any of `articles` has a record that is not the last build's."""
+        changed, known, record = self.changed, self._records, self.article_record
+        for article in articles:
+            if id(article) not in known and isinstance(article, Content):
+                record(article)
+            if id(article) in changed:
+                return True
+        return False
 
     def summary(self, value) -> str:
         """Text that changes when anything a page shows of `value` changes (`_summary`)."""
@@ -252,6 +266,7 @@ class PageKeys:
             stamp = "|".join([stamp, *withheld])
         record = self.saved.get(path) if stamp is not None else None
         if record is None or record[0] != stamp:
+            self.changed.add(id(article))
             record = [
                 stamp,
                 self._own_summary(article),

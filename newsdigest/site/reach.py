@@ -5,12 +5,16 @@ Keying a page (cache.py) summarises everything it shows. After ten new articles 
 100,000 most of 20 s. A page's *scope* is a short digest of where what it shows comes
 from, cheap to take:
 
-- an article page: the code key, its file's stamp (the article record's, cache.py), the
-  files and stamps of the articles it links to (related, newer, older) and its other
-  arguments;
+- an article page: the code key, its file, the files of the articles it links to
+  (related, newer, older) and its other arguments;
 - the pages and feeds of a term: the code key, the term's name, addresses and vocabulary
-  entry, its related terms with their counts and addresses, and the files and stamps of
-  its articles, in order (its quotes and archive pages come from these).
+  entry, its related terms with their counts and addresses, and the files of its
+  articles, in order (its quotes and archive pages come from these).
+
+A page that shows an article whose record is not the last build's (a new or changed
+file: `PageKeys.any_changed`, a set lookup per article) is keyed whatever its scope; the
+scope is still taken, for the next build. No text is made per article that a page
+shows: the files' names are joined as they are.
 
 An article's stamp covers all it shows of itself, and a term's identity (address and
 name) all a chip of it shows. A page whose scope is the one it had at the last build, and
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from operator import attrgetter
 
 from pelican.contents import Content
 
@@ -41,6 +46,8 @@ from newsdigest.site.cache import (
 )
 from newsdigest.site.related import LINKS
 
+_SOURCE_PATH = attrgetter("source_path")  # a term's articles by their files, in C
+
 
 class Scopes:
     """The scopes of this build's jobs, against the last build's (`previous` page keys)."""
@@ -49,8 +56,10 @@ class Scopes:
         self.keys, self.previous = keys, previous
         self.now: dict[str, str] = {}  # this build's scopes, by page
         self.terms: dict[str, str] = {}  # this build's terms, as the page keys keep them
-        self._by_url: dict[str, str] = {}  # a term's address -> the scope of its pages
-        self._by_feed: dict[str, tuple[list, str]] = {}  # a feed -> (its articles, scope)
+        self.reached: set[str] = set()  # pages that show an article that changed
+        # A term's address -> (the scope of its pages, whether an article of it changed).
+        self._by_url: dict[str, tuple[str, bool]] = {}
+        self._by_feed: dict[str, tuple[list, tuple[str, bool]]] = {}  # a feed -> its articles too
         self._terms_same = self._names_same = False
 
     def take_terms(self, taxonomies: dict) -> None:
@@ -68,22 +77,23 @@ class Scopes:
         for field, taxonomy in taxonomies.items():
             for term in {id(t): t for t in taxonomy.terms.values()}.values():
                 scope = self._term_scope(field, term)
-                if scope is not None:
-                    self._by_url[term.url] = scope
-                    for feed in (term.feed_atom, term.feed_rss):
-                        if feed:
-                            self._by_feed[feed] = (term.articles, scope)
+                self._by_url[term.url] = scope
+                for feed in (term.feed_atom, term.feed_rss):
+                    if feed:
+                        self._by_feed[feed] = (term.articles, scope)
 
     def note(self, job: Job) -> None:
         """Take a job's scope, if it has one (in this process: the next build needs it)."""
-        scope = self._scope(job)
-        if scope is not None:
-            self.now[job.name] = scope
+        found = self._scope(job)
+        if found is not None:
+            self.now[job.name] = found[0]
+            if found[1]:
+                self.reached.add(job.name)
 
     def unchanged(self, job: Job) -> bool:
         """Whether the job's scope, and the terms it may show, are the last build's."""
         scope = self.now.get(job.name)
-        if scope is None or not self._terms_same:
+        if scope is None or not self._terms_same or job.name in self.reached:
             return False
         if isinstance(job.kwargs.get("article"), Content) and not self._names_same:
             return False
@@ -100,7 +110,8 @@ class Scopes:
                 keys[name] = wanted
         keys.update(self.terms)
 
-    def _scope(self, job: Job) -> str | None:
+    def _scope(self, job: Job) -> tuple[str, bool] | None:
+        """The job's scope, and whether an article it shows changed; None: it has none."""
         kwargs = job.kwargs
         if job.kind == "feed":
             found = self._by_feed.get(job.name)
@@ -115,18 +126,21 @@ class Scopes:
             return self._by_url.get(getattr(term, "url", None))
         return None
 
-    def _article_scope(self, job: Job, article) -> str | None:
-        parts = [self.keys.code_key, job.args[1].name, self._stamp(article)]
-        for name in LINKS:
-            item = getattr(article, name, None)
-            stamps = list(map(self._stamp, item if isinstance(item, list | tuple) else [item]))
-            parts.append(None if None in stamps else f"{name}=" + ",".join(stamps))
+    def _article_scope(self, job: Job, article) -> tuple[str, bool]:
+        links = [getattr(article, name, None) for name in LINKS]
+        shown = [article]
+        for item in links:
+            shown += item if isinstance(item, list | tuple) else [item]
+        parts = [self.keys.code_key, job.args[1].name, article.source_path]
+        for name, item in zip(LINKS, links, strict=True):
+            items = item if isinstance(item, list | tuple) else [item]
+            parts.append(f"{name}=" + "\0".join(map(_file, items)))
         for name, value in sorted(job.kwargs.items()):
             if name != "article":
                 parts.append(f"{name}={self.keys.summary(value)}")
-        return None if None in parts else _digest(parts)
+        return _digest(parts), self.keys.any_changed(shown)
 
-    def _term_scope(self, field: str, term) -> str | None:
+    def _term_scope(self, field: str, term) -> tuple[str, bool]:
         meta = json.dumps(term.meta, sort_keys=True, default=str)
         parts = [self.keys.code_key, field, self.keys.identity_of(term), term.slug, meta]
         parts += map(repr, (term.save_as, term.feed_atom, term.feed_rss))  # None: no feed
@@ -134,17 +148,14 @@ class Scopes:
             parts.append(
                 f"{other}=" + ",".join(f"{self.keys.identity_of(t)}:{n}" for t, n in items)
             )
-        parts += map(self._stamp, term.articles)
-        return None if None in parts else _digest(parts)
+        parts.append("\0".join(map(str, map(_SOURCE_PATH, term.articles))))
+        return _digest(parts), self.keys.any_changed(term.articles)
 
-    def _stamp(self, item) -> str | None:
-        """An article by its file and stamp (None when it has no file); anything else by
-        its text. Made each time it is asked for: kept, the texts of 100,000 articles would
-        add 30 MB to the peak of a full render."""
-        if not isinstance(item, Content):
-            return repr(item)
-        stamp = self.keys.article_record(item)[0]
-        return None if stamp is None else f"{item.source_path}\0{stamp}"
+
+def _file(item) -> str:
+    """An article by its file (its stamp is checked apart: `PageKeys.any_changed`);
+    anything else by its text."""
+    return str(item.source_path) if isinstance(item, Content) else repr(item)
 
 
 def _digest(parts: list) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
@@ -234,7 +235,30 @@ def term_entries(
     return found
 
 
+_ENTRIES: dict[tuple[str, str], tuple[list, dict]] = {}  # read in this process, by files' stamps
+
+
 def _vocabulary_entries(vocabulary: str, vocab_dir: Path) -> dict[str, dict]:
+    """The entries of a vocabulary, read once a process while its files stay the same."""
+    stamps = _folder_stamps(vocab_dir)
+    known = _ENTRIES.get((vocabulary, str(vocab_dir)))
+    if known is None or known[0] != stamps:
+        known = _ENTRIES[vocabulary, str(vocab_dir)] = (
+            stamps,
+            _read_entries(vocabulary, vocab_dir),
+        )
+    return {name: dict(entry) for name, entry in known[1].items()}  # the caller's to change
+
+
+def _folder_stamps(folder: Path) -> list:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        return [(e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file()]
+    except OSError:
+        return []
+
+
+def _read_entries(vocabulary: str, vocab_dir: Path) -> dict[str, dict]:
     if vocabulary == "topics":
         path = vocab_dir / "topics.yaml"
         doc = _parse(path, _read_bytes(path)) or {}

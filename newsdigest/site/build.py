@@ -162,8 +162,6 @@ def _build(content_dir, output_dir, settings_file, overrides):
     known; then, told `(force, fresh, last)` (`last`: the stamp the caller read), Pelican's
     run unless the site is up to date. The log records go with each outcome, also when it
     fails."""
-    from newsdigest.site.read_cache import read_kept
-
     forwarded = _Forwarded()
     root = logging.getLogger()
     handlers, root.handlers = root.handlers, [forwarded]
@@ -175,7 +173,7 @@ def _build(content_dir, output_dir, settings_file, overrides):
         inputs = inputs_fingerprint(settings, code)
         # The last build's kept articles are read back on this core while ingest runs on the
         # other; a site found up to date ends this process without waiting for it.
-        reading = threading.Thread(target=read_kept, args=(settings, code), daemon=True)
+        reading = threading.Thread(target=_read_ahead, args=(settings, code), daemon=True)
         reading.start()
         force, fresh, last = yield forwarded.taken(), (inputs, folders)
         reading.join()
@@ -197,6 +195,16 @@ def _build(content_dir, output_dir, settings_file, overrides):
         raise
     finally:
         root.handlers = handlers
+
+
+def _read_ahead(settings: dict, code: str) -> None:
+    """What a build reads that ingest does not write: the last build's kept articles, the
+    vocabularies."""
+    from newsdigest.site.read_cache import read_kept
+    from newsdigest.site.taxonomies import read_vocabularies
+
+    read_kept(settings, code)
+    read_vocabularies(settings)
 
 
 def _run_pelican(settings: dict) -> tuple[list[tuple[str, str]], tuple, tuple | None]:

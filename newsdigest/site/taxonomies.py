@@ -13,6 +13,7 @@ over all articles.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import logging
 import posixpath
@@ -350,10 +351,22 @@ def _related_terms(term: Term, taxonomies: dict) -> dict[str, list[tuple[Term, i
         # Counted by Counter's own loop, in the order the terms are met (ties keep it).
         counts = Counter(chain.from_iterable(getattr(a, field, ()) for a in term.articles))
         counts.pop(term, None)
-        related[field] = heapq.nsmallest(  # the first few of the sorted list, not all sorted
-            RELATED_TERMS, counts.items(), key=lambda item: (-item[1], item[0].name.casefold())
-        )
+        # The first few by count, then name: those counted at least as often as the last
+        # of the first few (found among the counts alone, in C), then only those sorted.
+        least = min(heapq.nlargest(RELATED_TERMS, counts.values()), default=0)
+        found = [item for item in counts.items() if item[1] >= least]
+        found.sort(key=lambda item: (-item[1], item[0].name.casefold()))
+        related[field] = found[:RELATED_TERMS]
     return related
+
+
+def read_vocabularies(settings: dict) -> None:
+    """Read the declared taxonomies' vocabularies now: the build's process does it while
+    ingest runs (build.py); the site's build takes them from `term_entries`' memory."""
+    for declaration in (settings.get("TAXONOMIES") or {}).values():
+        if isinstance(declaration, dict) and declaration.get("vocabulary"):
+            with contextlib.suppress(VocabularyError, OSError):  # reported when built
+                term_entries(declaration["vocabulary"], settings.get("VOCAB_PATH") or None)
 
 
 def _vocabulary_lookup(declaration: dict, settings: dict):

@@ -9,11 +9,23 @@ An entry (`adjust_entry`, as the writer makes it, once per build, article and ki
 
 A feed's own title and descriptions are made safe the same way, just before it is written
 (Pelican's `feed_generated`).
+
+The writer gives every feed that shows an article the same entry; its XML is written out
+once, by the first feed that shows it, and copied into the others (`written_once`): an
+article is in the feeds of each of its terms.
 """
 
 from __future__ import annotations
 
+import functools
+import io
+
+from feedgenerator import Atom1Feed
+from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
+
 from newsdigest.site.prepare import xml_safe
+
+ENTRY_XML = "newsdigest_xml"  # where an entry keeps its XML once a feed has written it
 
 
 def summary_only(context: dict) -> bool:
@@ -47,3 +59,24 @@ def adjust_feed(context, feed) -> None:
     for key in ("title", "description", "subtitle"):
         if isinstance(feed.feed.get(key), str):
             feed.feed[key] = xml_safe(feed.feed[key])
+
+
+@functools.cache
+def written_once(feed_class: type) -> type:
+    """`feed_class` (feedgenerator's Atom or RSS feed), writing each entry's XML once: kept
+    in the entry, as feedgenerator would write it there, and copied into the next feed."""
+    tag = "entry" if issubclass(feed_class, Atom1Feed) else "item"
+
+    def write_items(self, handler):
+        for item in self.items:
+            xml = item.get(ENTRY_XML)
+            if xml is None:
+                out = io.StringIO()
+                entry = SimplerXMLGenerator(out, "utf-8", short_empty_elements=True)
+                entry.startElement(tag, self.item_attributes(item))
+                self.add_item_elements(entry, item)
+                entry.endElement(tag)
+                xml = item[ENTRY_XML] = out.getvalue()
+            handler.ignorableWhitespace(xml)  # written as it is: XML already
+
+    return type(feed_class.__name__, (feed_class,), {"write_items": write_items})

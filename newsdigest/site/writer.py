@@ -51,7 +51,7 @@ from newsdigest.site.cache import (
     saved_article_records,
     written_files,
 )
-from newsdigest.site.feeds import adjust_entry, summary_only
+from newsdigest.site.feeds import adjust_entry, summary_only, written_once
 from newsdigest.site.reach import Scopes
 
 log = logging.getLogger(__name__)
@@ -212,6 +212,14 @@ class DigestWriter(Writer):
         else:
             super().write_file(*job.args, **job.kwargs)
         return 0
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        """Pelican's feed, writing each entry's XML once per build (`feeds.written_once`).
+
+        Pelican's one place for making a feed, and it has no public hook."""
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        feed.__class__ = written_once(type(feed))
+        return feed
 
     def _add_item_to_the_feed(self, feed, item):
         """Pelican's entry for an article, made what readers need (`feeds.adjust_entry`) once

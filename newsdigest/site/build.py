@@ -198,12 +198,14 @@ def _build(content_dir, output_dir, settings_file, overrides):
 
 
 def _read_ahead(settings: dict, code: str) -> None:
-    """What a build reads that ingest does not write: the last build's kept articles, the
-    vocabularies."""
+    """What a build reads that ingest does not write: the last build's kept articles and
+    records, the vocabularies."""
+    from newsdigest.site.cache import read_ahead
     from newsdigest.site.read_cache import read_kept
     from newsdigest.site.taxonomies import read_vocabularies
 
     read_kept(settings, code)
+    read_ahead(settings)
     read_vocabularies(settings)
 
 

@@ -461,7 +461,24 @@ def _file_stamp(path) -> str | None:
     return f"{info.st_size}:{info.st_mtime_ns}" if info else None
 
 
+_AHEAD: dict[str, tuple] = {}  # path -> (its stamp, its data), read before it was needed
+
+
+def read_ahead(settings: dict) -> None:
+    """Read the last build's records now (page keys, article records, related rankings):
+    the build's process does it while ingest runs (build.py). Each is taken once, and only
+    while its file is the one read."""
+    folder = page_cache_folder(settings)
+    for path in (folder / "keys.json", article_records_path(settings), folder / "related.json"):
+        stamp = _file_stamp(path)
+        if stamp is not None:
+            _AHEAD[str(path)] = (stamp, _load_json(path))
+
+
 def _load_json(path: Path) -> dict:
+    ahead = _AHEAD.pop(str(path), None)
+    if ahead is not None and ahead[0] == _file_stamp(path):
+        return ahead[1]
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

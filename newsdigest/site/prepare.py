@@ -175,7 +175,8 @@ _ARTICLE_LISTS = (
 )
 
 
-def _all_articles(generator):
+def all_articles(generator) -> list:
+    """Every article the article generator read, whatever its status."""
     return [a for name in _ARTICLE_LISTS for a in getattr(generator, name, None) or []]
 
 
@@ -188,7 +189,7 @@ def settle_articles(generator) -> None:
     """
     if not generator.settings.get("PUBLISH_DRAFTS", True):
         generator.drafts, generator.drafts_translations = [], []
-    for article in _all_articles(generator):
+    for article in all_articles(generator):
         article.override_url = article.url
         article.override_save_as = article.save_as
 
@@ -196,7 +197,7 @@ def settle_articles(generator) -> None:
 def prepare_articles(generator) -> None:
     """Clean every article's texts and add what the templates need; drop what no page uses."""
     authors: dict[str, object] = {}  # Pelican gives each article an Author of its own
-    for article in _all_articles(generator):
+    for article in all_articles(generator):
         prepare(article, generator.settings)
         author = getattr(article, "author", None)
         if author is not None and type(author).__name__ == "Author":

@@ -32,16 +32,13 @@ from pelican.urlwrappers import URLWrapper
 
 from newsdigest.atomic import atomic_write
 from newsdigest.site.cache import build_key, page_cache_folder
+from newsdigest.site.prepare import all_articles
 
 log = logging.getLogger(__name__)
 
 KEPT_NAME = "articles"  # folder beside the page keys
 SHARD = 64  # articles per kept file, about: a change writes that many articles again
 _BUILD_OWN = ("settings", "_context", "translations")  # this build's: set again when taken
-_READ_LISTS = (  # the article generator's lists: every article it read, by status
-    "articles", "translations", "hidden_articles", "hidden_translations", "drafts",
-    "drafts_translations",
-)  # fmt: skip
 _PELICAN_CACHES = ("ArticlesGenerator", "PagesGenerator")  # names its cache files start with
 
 
@@ -139,8 +136,7 @@ def keep_read_articles(generator) -> None:
     key, folder = build_key(settings), kept_folder(settings)
     read = [
         article
-        for name in _READ_LISTS
-        for article in getattr(generator, name, None) or ()
+        for article in all_articles(generator)
         if isinstance(article, Article)
         and isinstance(getattr(article, "relative_source_path", None), str)
         and _keepable(article)

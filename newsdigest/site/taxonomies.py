@@ -349,7 +349,8 @@ def _related_terms(term: Term, taxonomies: dict) -> dict[str, list[tuple[Term, i
     related = {}
     for field in taxonomies:
         # Counted by Counter's own loop, in the order the terms are met (ties keep it).
-        counts = Counter(chain.from_iterable(getattr(a, field, ()) for a in term.articles))
+        # Every article on a term's list was collected, so has the field: read in C.
+        counts = Counter(chain.from_iterable(map(attrgetter(field), term.articles)))
         counts.pop(term, None)
         # The first few by count, then name: those counted at least as often as the last
         # of the first few (found among the counts alone, in C), then only those sorted.

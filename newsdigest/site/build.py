@@ -14,7 +14,9 @@ nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sys
 import threading
 from dataclasses import dataclass
@@ -26,10 +28,11 @@ from newsdigest.site.fingerprint import ROOT, code_fingerprint, folder_times, in
 from newsdigest.site.search_index import index_site
 
 STAMP_NAME = ".newsdigest-build"
-# Kept articles read while ingest runs, at most: ingest holds its own memory meanwhile, and
-# the two would add up (a +10 at 100,000 articles peaked at 1,551 MB rather than 1,377 MB).
-# 40 MB is the articles of a site of about 30,000; a larger one reads them after ingest.
-READ_AHEAD_BYTES = 40 * 2**20
+# What the last build kept is read while ingest runs only up to this size: ingest holds its
+# own memory meanwhile, and the two add up (a +10 at 100,000 articles peaked at 1,551 MB
+# rather than 1,377 MB, and an unchanged site took 500 MB rather than 250 MB). 48 MB is
+# what a site of about 20,000 articles keeps; a larger one reads it when it needs it.
+READ_AHEAD_BYTES = 48 * 2**20
 
 
 @dataclass(frozen=True)
@@ -202,15 +205,26 @@ def _build(content_dir, output_dir, settings_file, overrides):
 
 
 def _read_ahead(settings: dict, code: str) -> None:
-    """What a build reads that ingest does not write: the last build's kept articles and
-    records, the vocabularies."""
-    from newsdigest.site.cache import read_ahead
+    """What a build reads that ingest does not write: the vocabularies, and the last build's
+    kept articles and records unless they are too big to hold beside ingest."""
+    from newsdigest.site.cache import page_cache_folder, read_ahead
     from newsdigest.site.read_cache import read_kept
     from newsdigest.site.taxonomies import read_vocabularies
 
-    read_kept(settings, code, at_most=READ_AHEAD_BYTES)
-    read_ahead(settings)
     read_vocabularies(settings)
+    if _folder_bytes(page_cache_folder(settings)) <= READ_AHEAD_BYTES:
+        read_kept(settings, code)
+        read_ahead(settings)
+
+
+def _folder_bytes(folder: Path) -> int:
+    """The size of the files in a folder and its subfolders (0 if there is none)."""
+    total = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            with contextlib.suppress(OSError):
+                total += os.stat(os.path.join(root, name)).st_size
+    return total
 
 
 def _run_pelican(settings: dict) -> tuple[list[tuple[str, str]], tuple, tuple | None]:

@@ -75,9 +75,8 @@ def kept_file(path: str, count: int) -> str:
     return f"{int.from_bytes(digest[:4], 'big') % shards:x}.pickle"
 
 
-def read_kept(settings: dict, key: str, at_most: int | None = None) -> None:
-    """Read the kept files back into articles, for a build with these settings and code key;
-    nothing if they hold more than `at_most` bytes (the build reads them when it needs them).
+def read_kept(settings: dict, key: str) -> None:
+    """Read the kept files back into articles, for a build with these settings and code key.
 
     The build's process does it while ingest still runs (build.py), on the other core: the
     files are the last build's, which ingest does not touch; which articles still hold is
@@ -85,10 +84,7 @@ def read_kept(settings: dict, key: str, at_most: int | None = None) -> None:
     _TAKEN.clear()
     folder = kept_folder(settings)
     try:
-        found = [entry for entry in os.scandir(folder) if entry.name.endswith(".pickle")]
-        if at_most is not None and sum(entry.stat().st_size for entry in found) > at_most:
-            return
-        names = sorted(entry.name for entry in found)
+        names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".pickle"))
     except OSError:
         names = []
     revive = _Reviver(settings)

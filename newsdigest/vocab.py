@@ -253,7 +253,8 @@ def _vocabulary_entries(vocabulary: str, vocab_dir: Path) -> dict[str, dict]:
 def _folder_stamps(folder: Path) -> list:
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        return [(e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file()]
+        infos = [(e.name, e.stat()) for e in entries if e.is_file()]
+        return [(name, info.st_size, info.st_mtime_ns) for name, info in infos]
     except OSError:
         return []
 

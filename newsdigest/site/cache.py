@@ -458,7 +458,12 @@ def _file_stamp(path) -> str | None:
         info = path and os.stat(path)
     except OSError:
         return None
-    return f"{info.st_size}:{info.st_mtime_ns}" if info else None
+    return stamp_of(info) if info else None
+
+
+def stamp_of(info: os.stat_result) -> str:
+    """A file's stamp, as the records keep it: its size and modification time."""
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 _AHEAD: dict[str, tuple] = {}  # path -> (its stamp, its data), read before it was needed

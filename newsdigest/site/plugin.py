@@ -10,7 +10,7 @@
 - templates:  what the theme's templates get from Python (cards made once per build)
 - feeds:      feed entries as readers need them
 - writer:     only changed pages rendered, on every core, written atomically
-- read_cache: articles as read, kept between builds (only changed folders written)
+- read_cache: articles as read, kept between builds (only changed files written)
 - cache:      page keys, and what the last build knew of each article file
 
 Listed in `PLUGINS` of pelican.conf.py as `newsdigest.site`.

@@ -5,7 +5,7 @@ parsing, not the object (paths, dates, URL formats, metadata): 1.5 s of a rebuil
 10,000 articles, 17 s at 100,000, for articles that did not change. And it is one file,
 written whole again by every build. Here the articles are kept as they were right after
 reading, in files of about 64 articles each (by a hash of the article file's path), each
-article with its file's size and modification time. A build takes back every article
+article with its file's size and modification time when it was read. A build takes back every article
 whose file is unchanged, and writes again only the files where an article was added,
 changed or removed: ten new articles rewrite at most ten small files, not the site.
 
@@ -31,7 +31,7 @@ from pelican.contents import Article
 from pelican.urlwrappers import URLWrapper
 
 from newsdigest.atomic import atomic_write
-from newsdigest.site.cache import build_key, page_cache_folder
+from newsdigest.site.cache import build_key, page_cache_folder, stamp_of
 from newsdigest.site.prepare import all_articles
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ class _Taken:
 
     def __init__(self):
         self.read_for: tuple[int, str] | None = None  # (id of the settings, code key)
-        self.kept: dict[str, dict[str, tuple]] = {}  # kept file -> {path: (stamp, mtime, article)}
+        self.kept: dict[str, dict[str, Article]] = {}  # kept file -> {path: article}
         self.articles: dict[int, Article] = {}  # id -> article, kept alive: ids stay theirs
         self.files: dict[str, set[str]] = {}  # kept file name -> paths of the articles it held
 
@@ -115,12 +115,13 @@ def take_kept_articles(generator) -> None:
     if _TAKEN.read_for != (id(settings), key):
         read_kept(settings, key)
     for name, kept in _TAKEN.kept.items():
-        for path, (stamp, mtime, article) in kept.items():
-            if _stamp(os.path.join(root, path)) != (stamp, mtime):
+        for path, article in kept.items():
+            info = _stat(os.path.join(root, path))
+            if info is None or stamp_of(info) != article._file_stamp:  # taken when read
                 continue
             article.settings, article._context = settings, generator.context
             article.translations = []
-            cache[path] = (mtime, article)
+            cache[path] = (info.st_mtime, article)  # the time Pelican's cache compares
             _TAKEN.articles[id(article)] = article
         _TAKEN.files[name] = set(kept)
     _TAKEN.kept.clear()
@@ -139,6 +140,7 @@ def keep_read_articles(generator) -> None:
         for article in all_articles(generator)
         if isinstance(article, Article)
         and isinstance(getattr(article, "relative_source_path", None), str)
+        and getattr(article, "_file_stamp", None) is not None
         and _keepable(article)
     ]
     by_file: dict[str, list[Article]] = {}
@@ -172,9 +174,9 @@ def _keepable(article) -> bool:
 def _dumped(key: str, articles: list[Article], generator) -> bytes:
     entries = {}
     for article in sorted(articles, key=lambda a: a.relative_source_path):
+        # With the stamp its file had when it was read (`cache.known_address`), not now.
         state = {k: v for k, v in vars(article).items() if k not in _BUILD_OWN}
-        stamp, mtime = _stamp(article.source_path)
-        entries[article.relative_source_path] = (stamp, mtime, state)
+        entries[article.relative_source_path] = state
     buffer = io.BytesIO()
     _Keeper(buffer, generator).dump({"key": key, "articles": entries})
     return buffer.getvalue()
@@ -207,18 +209,18 @@ class _Reviver:
         self.kinds = {cls.__name__: cls for cls in _wrapper_classes()}
 
     def load(self, path: Path, key: str) -> dict[str, tuple]:
-        """{article path: (stamp, mtime, article)} of a kept file; nothing if it is not this
-        code's or cannot be read back."""
+        """{article path: article} of a kept file; nothing if it is not this code's or
+        cannot be read back."""
         try:
             with path.open("rb") as handle:
                 data = _Unpickler(handle, self).load()
             if not isinstance(data, dict) or data.get("key") != key:
                 return {}
             found = {}
-            for name, (stamp, mtime, state) in data["articles"].items():
+            for name, state in data["articles"].items():
                 article = Article.__new__(Article)
                 article.__dict__.update(state)
-                found[name] = (stamp, mtime, article)
+                found[name] = article
             return found
         except Exception as error:  # a damaged or foreign file: its articles are read again
             log.debug("kept articles in %s passed over: %s", path, error)
@@ -254,14 +256,11 @@ def _wrapper_classes() -> list[type]:
     return found
 
 
-def _stamp(path: str) -> tuple[str, float] | None:
-    """A file's stamp as the page keys know it (cache.py), and its modification time as
-    Pelican's cache compares it."""
+def _stat(path: str) -> os.stat_result | None:
     try:
-        info = os.stat(path)
+        return os.stat(path)
     except OSError:
         return None
-    return f"{info.st_size}:{info.st_mtime_ns}", info.st_mtime
 
 
 def _remove_pelican_caches(settings: dict) -> None:

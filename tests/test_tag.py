@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -217,16 +218,16 @@ def test_fingerprint_follows_the_vocabulary_bytes(tmp_path):
 
 
 def test_vocabulary_kept_between_runs_is_the_vocabulary_built(tmp_path, monkeypatch):
-    """The compiled topics and patterns are kept in the user's cache folder: a load that
-    reads them gives what a load that builds them gives, an edited vocabulary is built
-    again, and so is a damaged file."""
+    """The compiled topics and patterns, and the files as parsed, are kept in the user's
+    cache folder: a load that reads them gives what a load that builds them gives, an
+    edited vocabulary is built again, and so is a damaged file."""
     from newsdigest.kept import kept_path
     from newsdigest.vocab import load_vocabulary
 
     def picture(v):
         terms = [topic.terms for topic in v.topics]
         patterns = (v.actor_pattern.pattern, v.term_pattern.pattern)
-        return v.topics, terms, patterns, v.term_topics, v.forms, v.fingerprint
+        return v.topics, terms, patterns, v.term_topics, v.forms, v.fingerprint, v.actors, v.scoring
 
     vocab = tmp_path / "vocab"
     shutil.copytree(ROOT / "vocab", vocab)
@@ -235,6 +236,11 @@ def test_vocabulary_kept_between_runs_is_the_vocabulary_built(tmp_path, monkeypa
     kept = kept_path("vocabulary.json")
     text = kept.read_text(encoding="utf-8")
     assert picture(load_vocabulary(vocab)) == built
+    data = json.loads(text)  # the files as parsed: the actors read from it, not from YAML
+    data["documents"]["actors.yaml"].append({"name": "Zz Kept", "kind": "person"})
+    assert "states.yaml" not in data["documents"]  # YAML reads Norway's NO as false
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    assert "Zz Kept" in load_vocabulary(vocab).actors
     kept.write_text(text.replace('"term_pattern": "', '"term_pattern": "zzkept|'))
     assert load_vocabulary(vocab).term_pattern.pattern.count("zzkept|") == 1  # read, not built
     kept.write_text("{", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import shutil
@@ -41,6 +42,18 @@ def _storage_errors():
         _fail(f"{line}; nothing was left half written, run again when there is room")
 
 
+# Allocations between two runs of the cycle collector (Python's default: 700). Ingest and
+# builds hold tens of thousands of long-lived objects (the ledger, the articles, the terms)
+# and make few cycles; at the default the collector walked them all again and again: 0.2 s of
+# a rebuild after ten new seeds at 10,000 articles in the build's process, 0.15 s in ingest's.
+COLLECT_EVERY = 50_000
+
+
+def _few_collections() -> None:
+    """The cycle collector run less often in this process and the ones it forks."""
+    gc.set_threshold(COLLECT_EVERY, *gc.get_threshold()[1:])
+
+
 def run_ingest(
     seeds: Path,
     content: Path,
@@ -52,6 +65,7 @@ def run_ingest(
 ):
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     logging.getLogger("newsdigest.ingest.run").setLevel(logging.INFO)  # kept editor changes
+    _few_collections()
     if rules_only:  # the recogniser's setting, for this run and the workers it forks
         from newsdigest.ingest.tag import recogniser
 
@@ -75,6 +89,7 @@ def run_build(
     links_inside: bool = False,
 ):
     settings = _production_settings() if production else {}
+    _few_collections()
     try:
         # One lock over ingest and render: another run cannot change articles mid-build.
         with folder_lock(content):

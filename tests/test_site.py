@@ -334,12 +334,13 @@ def test_related_articles_match_a_brute_force_ranking():
 
 def test_related_articles_kept_from_the_last_build_are_the_ones_ranked_afresh():
     """After new articles (newest first, or anywhere), deleted ones, edited terms and new
-    terms, the rankings reused from the last build are the ones a full ranking gives."""
+    terms, the rankings and related terms reused from the last build are the ones a full
+    ranking gives (a broader topic listing the articles of two narrower ones included)."""
     import random
 
     class Term:
         def __init__(self, slug):
-            self.slug, self.articles = slug, []
+            self.slug, self.name, self.articles = slug, slug.upper(), []
 
     class Article:
         def __init__(self, name, topics, actors):
@@ -358,19 +359,27 @@ def test_related_articles_kept_from_the_last_build_are_the_ones_ranked_afresh():
             for field, slugs in (("topics", topics), ("actors", actors)):
                 found[field] = [terms.setdefault((field, s), Term(s)) for s in slugs]
             articles.append(Article(name, found["topics"], found["actors"]))
+        broader = terms[("topics", "t12")] = Term("t12")  # lists t1's and t2's articles
         for article in articles:
             for field in ("topics", "actors"):
                 for term in getattr(article, field):
                     term.articles.append(article)
+                    if term.slug in ("t1", "t2") and broader.articles[-1:] != [article]:
+                        broader.articles.append(article)
         fields = {
             f: Taxonomy([t for (g, _), t in terms.items() if g == f]) for f in ("topics", "actors")
         }
         return articles, fields
 
-    def rankings(articles):
-        return [[other.source_path for other in article.related] for article in articles]
+    def rankings(articles, fields):
+        terms = [t for taxonomy in fields.values() for t in taxonomy.sorted_terms]
+        related = {
+            t.slug: {f: [(o.slug, n) for o, n in items] for f, items in t.related.items()}
+            for t in terms
+        }
+        return [[other.source_path for other in article.related] for article in articles], related
 
-    reused = 0
+    reused = terms_reused = 0
     for seed in range(12):
         rng = random.Random(seed)
 
@@ -400,18 +409,20 @@ def test_related_articles_kept_from_the_last_build_are_the_ones_ranked_afresh():
             articles, fields = site(plan)
             kept = add_related(articles, fields, limit=3, window=8, last=last)
             reused += kept["reused"]
-            again = rankings(articles)
+            terms_reused += kept["terms_reused"]
+            again = rankings(articles, fields)
             add_related(articles, fields, limit=3, window=8)
-            assert again == rankings(articles), (seed, step)
+            assert again == rankings(articles, fields), (seed, step)
             last = kept
     assert reused > 500  # rankings were taken from the last build, not all made again
+    assert terms_reused > 100  # and related terms
     # Nothing is reused that cannot be: an article deleted, two moved in time.
     for changed in (plan[:50] + plan[51:], plan[:50] + [plan[51], plan[50]] + plan[52:]):
         articles, fields = site(changed)
         add_related(articles, fields, limit=3, window=8, last=last)
-        again = rankings(articles)
+        again = rankings(articles, fields)
         add_related(articles, fields, limit=3, window=8)
-        assert again == rankings(articles)
+        assert again == rankings(articles, fields)
 
 
 # ---- topics and actors ------------------------------------------------------------------------

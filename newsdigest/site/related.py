@@ -1,4 +1,5 @@
-"""Related articles (those sharing the most actors and topics) and previous/next links.
+"""Related articles (those sharing the most actors and topics), related terms and
+previous/next links.
 
 The terms' article lists are already an inverted index from each topic and
 actor to its articles, sorted by date. For each article and each of its terms
@@ -14,15 +15,21 @@ after ten new articles rendered a hundred old pages again.
 An article's related articles depend only on its terms, on the windows of their lists
 around it and on the distances in time to the articles in them. A build keeps the lists
 and the rankings (`add_related` returns them); the next one ranks again only the articles
-for which any of these changed (`_kept`).
+for which any of these changed (`_kept`). A term's related terms (those most often on its
+articles) depend only on its articles and their terms: they are counted again only for the
+terms whose list changed or that list an article that is new or has other terms.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections import Counter
+from itertools import chain
+from operator import attrgetter
 
 RELATED_LIMIT = 5
 CANDIDATE_WINDOW = 40
+RELATED_TERMS = 10  # related terms kept per taxonomy on a term page
 
 # The attributes that link an article to others: page keys summarise them apart (cache.py).
 LINKS = ("related", "newer", "older")
@@ -60,7 +67,8 @@ def add_related(
     half = window // 2
     # term -> {position of an article: its place in the term's list}
     places = {term: {p: n for n, p in enumerate(listed)} for term, listed in lists.items()}
-    kept = _kept(last, state, named, places, half)  # position -> the last build's ranking
+    # position -> the last build's ranking; what changed since (None: not known)
+    kept, changes = _kept(last, state, named, places, half)
     related = []
     for own, article in enumerate(articles):
         ranked = kept.get(own)
@@ -69,7 +77,88 @@ def add_related(
         article.related = [articles[position] for position in ranked]
         related.append(ranked)
     state["related"], state["reused"] = related, len(kept)
+    state["term_names"] = {name: term.name for name, term in _terms(taxonomies).items()}
+    state["term_related"], state["terms_reused"] = _add_related_terms(
+        taxonomies, lists, last, changes
+    )
     return state
+
+
+def related_terms(term, taxonomies: dict) -> dict[str, list[tuple[object, int]]]:
+    """The terms of each taxonomy most often seen on this term's articles, then by name
+    (linear in its articles)."""
+    related = {}
+    for field in taxonomies:
+        # Counted by Counter's own loop, in the order the terms are met (ties keep it).
+        # Every article on a term's list was collected, so has the field: read in C.
+        counts = Counter(chain.from_iterable(map(attrgetter(field), term.articles)))
+        counts.pop(term, None)
+        # The first few by count, then name: those counted at least as often as the last
+        # of the first few (found among the counts alone, in C), then only those sorted.
+        least = min(heapq.nlargest(RELATED_TERMS, counts.values()), default=0)
+        found = [item for item in counts.items() if item[1] >= least]
+        found.sort(key=lambda item: (-item[1], item[0].name.casefold()))
+        related[field] = found[:RELATED_TERMS]
+    return related
+
+
+def _terms(taxonomies) -> dict:
+    """Every term by the name the kept state gives it (taxonomy and slug)."""
+    return {
+        f"{field}\0{term.slug}": term
+        for field, taxonomy in taxonomies.items()
+        for term in taxonomy.sorted_terms
+    }
+
+
+def _add_related_terms(taxonomies, lists: dict, last, changes) -> tuple[dict, int]:
+    """Set `term.related` (`related_terms`), taking the last build's where it still holds:
+    a term's related terms are counted over its articles' terms, so they hold when its list
+    of articles is the one it had and none of its articles is new or has other terms, and
+    the terms they name have the names they had (ties go by name). Returns what the next
+    build takes, and how many were taken."""
+    terms = _terms(taxonomies)
+    before = last.get("term_related") if changes is not None else None
+    names = last.get("term_names") if changes is not None else None
+    if not (isinstance(before, dict) and isinstance(names, dict)):
+        before, names = {}, {}
+    changed, moved = changes or (set(), set())
+    state, reused = {}, 0
+    for key, term in terms.items():
+        related = None
+        if key not in moved and changed.isdisjoint(lists[key]):
+            related = _revived(before.get(key), terms, names)
+        if related is not None:
+            reused += 1
+            state[key] = before[key]  # the same terms, by the same names
+        else:
+            related = related_terms(term, taxonomies)
+            state[key] = {
+                field: [[f"{field}\0{other.slug}", count] for other, count in items]
+                for field, items in related.items()
+            }
+        term.related = related
+    return state, reused
+
+
+def _revived(kept, terms: dict, names: dict) -> dict | None:
+    """The last build's related terms of a term, as this build's terms; None if any of them
+    is gone, is named otherwise, or the entry is not one this module wrote."""
+    if not isinstance(kept, dict):
+        return None
+    related = {}
+    try:
+        for field, items in kept.items():
+            found = []
+            for key, count in items:
+                term = terms.get(key)
+                if term is None or names.get(key) != term.name or type(count) is not int:
+                    return None
+                found.append((term, count))
+            related[field] = found
+    except (TypeError, ValueError):
+        return None
+    return related
 
 
 def _ranked(own: int, terms: list[str], lists, places, half: int, limit: int) -> list[int]:
@@ -90,8 +179,13 @@ def _ranked(own: int, terms: list[str], lists, places, half: int, limit: int) ->
     return [item[3] for item in heapq.nsmallest(limit, ranked)]
 
 
-def _kept(last, state: dict, named: list[list[str]], places, half: int) -> dict[int, list[int]]:
-    """The last build's rankings that still hold, by this build's positions.
+def _kept(
+    last, state: dict, named: list[list[str]], places, half: int
+) -> tuple[dict, tuple | None]:
+    """The last build's rankings that still hold, by this build's positions, and what
+    changed: the positions of the articles that are new or have other terms, and the terms
+    whose lists are not the ones they were (None, with no rankings: the last build's state
+    is not usable).
 
     An article keeps its ranking when its terms are the ones it had, no list it is on changed
     within half a window of it (an article whose window lies in the unchanged head or tail of
@@ -99,7 +193,7 @@ def _kept(last, state: dict, named: list[list[str]], places, half: int) -> dict[
     farthest candidates (the distances in time that break ties are the same). Anything
     unreadable in `last` keeps nothing."""
     if not isinstance(last, dict) or any(last.get(n) != state[n] for n in ("limit", "window")):
-        return {}
+        return {}, None
     order, terms, lists, related = (last.get(n) for n in ("order", "terms", "lists", "related"))
     if not (
         isinstance(order, list)
@@ -109,13 +203,13 @@ def _kept(last, state: dict, named: list[list[str]], places, half: int) -> dict[
         and len(terms) == len(related) == len(order)
         and all(isinstance(name, str) for name in order)
     ):
-        return {}
+        return {}, None
     now = {name: position for position, name in enumerate(state["order"])}
     before = [now.get(name) for name in order]  # the last build's positions, as positions now
     if any(not isinstance(r, list) or not all(isinstance(p, int) for p in r) for r in related):
-        return {}
+        return {}, None
     if any(p < 0 or p >= len(order) or before[p] is None for r in related for p in r):
-        return {}
+        return {}, None
     # Stretches of the articles that were there before, with nothing added or removed
     # between two neighbours: distances within a stretch are what they were.
     stretch = [-1] * len(state["order"])
@@ -131,16 +225,20 @@ def _kept(last, state: dict, named: list[list[str]], places, half: int) -> dict[
     for old, position in enumerate(before):
         if position is not None and terms[old] != state["terms"][position]:
             again.add(position)
+    changed = set(again)  # new articles, and those with other terms
+    moved = set()  # terms whose lists are not the ones they were
     for term, listed in state["lists"].items():
         previous = lists.get(term)
         if not isinstance(previous, list):
             again.update(listed)
+            moved.add(term)
             continue
         previous = [
             before[p] if isinstance(p, int) and 0 <= p < len(before) else -1 for p in previous
         ]
         if previous == listed:
             continue
+        moved.add(term)
         head = 0
         while head < min(len(previous), len(listed)) and previous[head] == listed[head]:
             head += 1
@@ -163,7 +261,7 @@ def _kept(last, state: dict, named: list[list[str]], places, half: int) -> dict[
             high = max(high, listed[min(len(listed) - 1, at + half)])
         if stretch[low] == stretch[high] == stretch[position]:
             kept[position] = [before[p] for p in related[old]]
-    return kept
+    return kept, (changed, moved)
 
 
 def add_neighbours(articles) -> None:

@@ -123,13 +123,16 @@ def prefetch(generator) -> None:
     reported.
     """
     settings = generator.settings
+    # The kept articles handed to Pelican were checked against their files a moment ago
+    # (`read_cache.take_kept_articles`): a file among them is not looked at again.
+    kept = getattr(generator, "_cache", None) or {}
     paths = []
     for relative in generator.get_files(
         settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]
     ):
         if relative.rsplit(".", 1)[-1] not in YamlMarkdownReader.file_extensions:
             continue
-        if generator.get_cached_data(relative, None) is None:  # not kept (read_cache.py)
+        if relative not in kept:
             paths.append(os.path.abspath(os.path.join(generator.path, relative)))
     workers = int(settings.get("RENDER_PROCESSES") or parallel.workers())
     if len(paths) < settings.get("PARALLEL_READ_MIN_FILES", PREFETCH_THRESHOLD) or workers == 1:

@@ -213,6 +213,28 @@ def test_a_build_after_one_that_did_not_finish_removes_its_temporary_files(tmp_p
     assert page.read_text(encoding="utf-8").rstrip().endswith("</html>")
 
 
+def test_pages_deleted_from_the_output_are_written_again(tmp_path, generate):
+    """A page or feed no change reaches keeps its last key only while its file is there:
+    the next build that runs writes again what was deleted by hand, and nothing else."""
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    generate.generate(12, seeds, seed=29, progress=False)
+    ingest(seeds, content)
+    build_site(content, output)
+    expected = _files(output)
+    deleted = [
+        next(output.glob("20*/*/*/index.html")),  # an article's page
+        next(output.glob("topics/*/index.html")),  # a topic's
+        next(output.glob("feeds/actors/*.atom.xml")),  # an actor's feed
+    ]
+    for path in deleted:
+        path.unlink()
+    (output / STAMP_NAME).unlink()  # the build runs, with the same code and so the same key
+    before = {path: path.stat().st_mtime_ns for path in output.rglob("*.html")}
+    assert build_site(content, output).written is True
+    assert _files(output) == expected
+    assert all(path.stat().st_mtime_ns == when for path, when in before.items())
+
+
 def _damaged_then_rebuilt(tmp_path, generate, count: int, damage) -> None:
     """Build, damage a record the build keeps (`damage(content, output)` gives the texts to
     put in its place, one after another), and check each rebuild gives the same site."""

@@ -334,8 +334,9 @@ def test_related_articles_match_a_brute_force_ranking():
 
 def test_related_articles_kept_from_the_last_build_are_the_ones_ranked_afresh():
     """After new articles (newest first, or anywhere), deleted ones, edited terms and new
-    terms, the rankings and related terms reused from the last build are the ones a full
-    ranking gives (a broader topic listing the articles of two narrower ones included)."""
+    terms, the rankings, related terms and digests of the terms' lists reused from the last
+    build are the ones a full ranking gives (a broader topic listing the articles of two
+    narrower ones included)."""
     import random
 
     class Term:
@@ -377,7 +378,9 @@ def test_related_articles_kept_from_the_last_build_are_the_ones_ranked_afresh():
             t.slug: {f: [(o.slug, n) for o, n in items] for f, items in t.related.items()}
             for t in terms
         }
-        return [[other.source_path for other in article.related] for article in articles], related
+        lists = {t.slug: t.list_digest for t in terms}
+        ranked = [[other.source_path for other in article.related] for article in articles]
+        return ranked, related, lists
 
     reused = terms_reused = 0
     for seed in range(12):

@@ -9,7 +9,8 @@ from, cheap to take:
   (related, newer, older) and its other arguments;
 - the pages and feeds of a term: the code key, the term's name, addresses and vocabulary
   entry, its related terms with their counts and addresses, and the files of its
-  articles, in order (its quotes and archive pages come from these).
+  articles, in order (its quotes and archive pages come from these; a digest of them kept
+  from build to build for a list that did not change: `related.py`).
 
 A page that shows an article whose record is not the last build's (a new or changed
 file: `PageKeys.any_changed`, a set lookup per article) is keyed whatever its scope; the
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from operator import attrgetter
 
 from pelican.contents import Content
 
@@ -45,8 +45,6 @@ from newsdigest.site.cache import (
     written_files,
 )
 from newsdigest.site.related import LINKS
-
-_SOURCE_PATH = attrgetter("source_path")  # a term's articles by their files, in C
 
 
 class Scopes:
@@ -148,7 +146,7 @@ class Scopes:
             parts.append(
                 f"{other}=" + ",".join(f"{self.keys.identity_of(t)}:{n}" for t, n in items)
             )
-        parts.append("\0".join(map(str, map(_SOURCE_PATH, term.articles))))
+        parts.append(term.list_digest)  # its articles' files, in order (related.py)
         return _digest(parts), self.keys.any_changed(term.articles)
 
 

@@ -22,6 +22,7 @@ terms whose list changed or that list an article that is new or has other terms.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections import Counter
 from itertools import chain
@@ -81,6 +82,7 @@ def add_related(
     state["term_related"], state["terms_reused"] = _add_related_terms(
         taxonomies, lists, last, changes
     )
+    state["term_lists"] = _add_list_digests(taxonomies, lists, state["order"], last, changes)
     return state
 
 
@@ -139,6 +141,25 @@ def _add_related_terms(taxonomies, lists: dict, last, changes) -> tuple[dict, in
             }
         term.related = related
     return state, reused
+
+
+def _add_list_digests(taxonomies, lists: dict, order: list[str], last, changes) -> dict:
+    """Set `term.list_digest`, a digest of the names of its articles in order (what the pages
+    of a term are keyed by, reach.py), taking the last build's for a list that did not
+    change: joining and hashing every term's list was 0.1 s of a rebuild at 10,000 articles.
+    Returns what the next build takes."""
+    terms = _terms(taxonomies)
+    before = last.get("term_lists") if changes is not None else None
+    before = before if isinstance(before, dict) else {}
+    moved = changes[1] if changes is not None else set()
+    digests = {}
+    for key, term in terms.items():
+        digest = before.get(key) if key not in moved else None
+        if not isinstance(digest, str):
+            text = "\0".join([order[position] for position in lists[key]])
+            digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        term.list_digest = digests[key] = digest
+    return digests
 
 
 def _revived(kept, terms: dict, names: dict) -> dict | None:

@@ -39,7 +39,8 @@ class Term:
         self.slug = str(self.meta.get("slug") or "") or slugify(name) or "term"
         self.articles: list = []
         self.quotes: list[tuple[str, object]] = []  # (text, article), newest first
-        self.related: dict[str, list[tuple[Term, int]]] = {}
+        self.related: dict[str, list[tuple[Term, int]]] = {}  # these two: related.py
+        self.list_digest = ""  # its articles' files, in order
         # Formatted once: every card of every page links its terms.
         self.url = self._fill(taxonomy.url)
         self.save_as = self._fill(taxonomy.save_as)

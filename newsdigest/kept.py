@@ -3,8 +3,9 @@
 Some of what tagging needs takes a third of a second or more to build and changes only
 with the data it is built from: the place, first-name and common-word lists (with the
 libraries' versions), the compiled vocabulary and its files as parsed (with the vocabulary
-files and the code that reads them). Each is kept as JSON under a key naming what it was built from, and built again
-when the key differs; a folder that cannot be written costs only the time.
+files and the code that reads them). Each is kept as JSON under a key naming what it was
+built from, and built again when the key differs; a folder that cannot be written costs
+only the time.
 """
 
 from __future__ import annotations

@@ -78,11 +78,12 @@ def add_related(
         article.related = [articles[position] for position in ranked]
         related.append(ranked)
     state["related"], state["reused"] = related, len(kept)
-    state["term_names"] = {name: term.name for name, term in _terms(taxonomies).items()}
+    terms = _terms(taxonomies)
+    state["term_names"] = {name: term.name for name, term in terms.items()}
     state["term_related"], state["terms_reused"] = _add_related_terms(
-        taxonomies, lists, last, changes
+        terms, taxonomies, lists, last, changes
     )
-    state["term_lists"] = _add_list_digests(taxonomies, lists, state["order"], last, changes)
+    state["term_lists"] = _add_list_digests(terms, lists, state["order"], last, changes)
     return state
 
 
@@ -113,13 +114,12 @@ def _terms(taxonomies) -> dict:
     }
 
 
-def _add_related_terms(taxonomies, lists: dict, last, changes) -> tuple[dict, int]:
+def _add_related_terms(terms: dict, taxonomies, lists: dict, last, changes) -> tuple[dict, int]:
     """Set `term.related` (`related_terms`), taking the last build's where it still holds:
     a term's related terms are counted over its articles' terms, so they hold when its list
     of articles is the one it had and none of its articles is new or has other terms, and
     the terms they name have the names they had (ties go by name). Returns what the next
     build takes, and how many were taken."""
-    terms = _terms(taxonomies)
     before = last.get("term_related") if changes is not None else None
     names = last.get("term_names") if changes is not None else None
     if not (isinstance(before, dict) and isinstance(names, dict)):
@@ -143,12 +143,11 @@ def _add_related_terms(taxonomies, lists: dict, last, changes) -> tuple[dict, in
     return state, reused
 
 
-def _add_list_digests(taxonomies, lists: dict, order: list[str], last, changes) -> dict:
+def _add_list_digests(terms: dict, lists: dict, order: list[str], last, changes) -> dict:
     """Set `term.list_digest`, a digest of the names of its articles in order (what the pages
     of a term are keyed by, reach.py), taking the last build's for a list that did not
     change: joining and hashing every term's list was 0.1 s of a rebuild at 10,000 articles.
     Returns what the next build takes."""
-    terms = _terms(taxonomies)
     before = last.get("term_lists") if changes is not None else None
     before = before if isinstance(before, dict) else {}
     moved = changes[1] if changes is not None else set()

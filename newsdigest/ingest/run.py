@@ -127,12 +127,16 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today, links_insi
     stats = SeedStats(content_dir)
     seen = stats.load()
     listed = list(_list_seeds(seeds_dir, report, links_inside, seen["seeds"] if seen else {}))
+    # No folder of articles changed since the last run: none of its files was deleted, so
+    # each file the ledger names is still there (one check, not one per seed: a second at
+    # 100,000 seeds).
+    content_kept = bool(seen) and seen.get("content") == stats.content_state()
     if (
         not force
         and seen.get("pipeline") == tagging
         and all(seed.trusted for seed in listed)
         and len(listed) == len(seen["seeds"])
-        and seen.get("content") == stats.content_state()
+        and content_kept
     ):  # nothing changed since the last run: the ledger need not even be read
         report.unchanged = [seed.name for seed in listed]
         report.seedless = list(seen.get("seedless") or [])
@@ -140,10 +144,6 @@ def _ingest(seeds_dir, content_dir, force, workers, vocab_dir, today, links_insi
         return report
     ledger = Ledger(content_dir).load()
     by_seed, by_digest = ledger.by_seed(), ledger.by_digest()
-    # No folder of articles changed since the last run: none of its files was deleted, so
-    # each file the ledger names is still there (one check, not one per seed: a second at
-    # 100,000 seeds).
-    content_kept = bool(seen) and seen.get("content") == stats.content_state()
 
     seeds, planned = [], {}
     for seed in listed:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
-from run import ENV, PYTHON, run_command  # noqa: E402
+from run import ENV, PYTHON, run_command, settle  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -45,7 +45,9 @@ def main(argv: list[str] | None = None) -> None:
         rows = [("`invoke build` with this code", run_command(build, log, env=ENV))]
         again = 2
     else:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder.exists():
+            shutil.rmtree(folder)
+            settle()  # a large deletion slows the files created next (run.SETTLE_SECONDS)
         generate.generate(args.count, seeds, seed=args.seed)
         rows = [("`invoke build` cold (ingest included)", run_command(build, log, env=ENV))]
         again = 1

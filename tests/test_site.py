@@ -605,6 +605,20 @@ def test_the_search_index_is_the_same_for_the_same_site(small_site, tmp_path):
     assert files(again) == files(small_site)
 
 
+def test_the_search_index_leaves_no_working_folders_behind(small_site, tmp_path):
+    again, state = tmp_path / "again", tmp_path / "state"
+    shutil.copytree(small_site, again)
+    shutil.rmtree(again / "pagefind")
+    killed = state / ".search-killed" / "2026" / "site"  # what a killed build left
+    killed.mkdir(parents=True)
+    (killed / "index.html").write_text("<p>half a page</p>")
+    index_site(again, "en", search_blocks(dated_pages(again), 4096), state=state)
+    assert sorted(p.name for p in state.iterdir()) == ["blocks.json"]
+    assert not [p for p in tmp_path.rglob(".search-*")]
+    assert not [p for p in (again / "pagefind").iterdir() if p.name.startswith(".")]
+    assert json.loads((again / "pagefind" / "bundles.json").read_text())["bundles"]
+
+
 def test_sitemap_and_robots(small_site):
     sitemap = html.fromstring((small_site / "sitemap.xml").read_bytes())
     locations = [loc.text for loc in sitemap.iter("loc")]

@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 MANIFEST = "bundles.json"
 # What the search page uses of a bundle; Pagefind's own UI files are left out.
 _UNUSED = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
+# The blocks' pages and new bundles are made in one folder, deleted once every block is
+# indexed. On ext4 without a journal a file is created more slowly while many inodes were
+# freed in the last minute: deleting each block's folder as soon as it was done made the
+# index of 10,000 articles take 19.5 s, 14.5 s of it in the kernel, rather than 10.8 s.
+SCRATCH_PREFIX = ".search-"
 
 
 class SearchError(RuntimeError):
@@ -57,14 +62,23 @@ def index_site(
     root = output / name
     if state:
         state.mkdir(parents=True, exist_ok=True)
+        for left in state.glob(f"{SCRATCH_PREFIX}*"):  # by a build that was killed
+            shutil.rmtree(left, ignore_errors=True)
     done = _read_json(state / "blocks.json") if state else {}
     stamps, indexed = {}, []
-    for block, pages in blocks.items():
-        stamps[block] = _pages_stamp(output, pages, language, page_keys or {})
-        if done.get(block) == stamps[block] and (root / block / "pagefind-entry.json").exists():
-            continue
-        _index_block(output, pages, language, root / block, state)
-        indexed.append(block)
+    scratch = None
+    try:
+        for block, pages in blocks.items():
+            stamps[block] = _pages_stamp(output, pages, language, page_keys or {})
+            if done.get(block) == stamps[block] and (root / block / "pagefind-entry.json").exists():
+                continue
+            if scratch is None:
+                scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=state or output.parent))
+            _index_block(output, pages, language, root / block, scratch / block)
+            indexed.append(block)
+    finally:
+        if scratch is not None:  # all at once, at the end (SCRATCH_PREFIX)
+            shutil.rmtree(scratch, ignore_errors=True)
     log.info("search index: %d of %d blocks indexed: %s", len(indexed), len(blocks), indexed)
     if blocks:
         manifest = {"bundles": sorted(blocks)}
@@ -74,25 +88,19 @@ def index_site(
         atomic_write(state / "blocks.json", json.dumps(stamps, sort_keys=True, indent=0))
 
 
-def _index_block(output: Path, pages: list[str], language: str, bundle: Path, state) -> None:
-    """Pagefind over a folder that holds only the block's pages (hard links to them)."""
-    work = Path(tempfile.mkdtemp(prefix=".search-", dir=state or output.parent))
-    fresh = bundle.parent / f".{bundle.name}-new"
-    shutil.rmtree(fresh, ignore_errors=True)  # from a build that was killed
-    try:
-        for page in pages:
-            target = work / "site" / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(output / page, target)
-            except OSError:  # another file system
-                shutil.copyfile(output / page, target)
-        _pagefind(work / "site", fresh, language)
-        stable_filters(fresh)
-        _sync(fresh, bundle)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.rmtree(work, ignore_errors=True)
+def _index_block(output: Path, pages: list[str], language: str, bundle: Path, work: Path) -> None:
+    """Pagefind over a folder that holds only the block's pages (hard links to them), into
+    a new bundle in `work` that is then copied over the old one."""
+    for page in pages:
+        target = work / "site" / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(output / page, target)
+        except OSError:  # another file system
+            shutil.copyfile(output / page, target)
+    _pagefind(work / "site", work / "bundle", language)
+    stable_filters(work / "bundle")
+    _sync(work / "bundle", bundle)
 
 
 def _pagefind(site: Path, fresh: Path, language: str) -> None:

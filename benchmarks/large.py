@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402
-from run import ENV, PYTHON, run_command, settle  # noqa: E402
+from run import DELETED, ENV, PYTHON, run_command, set_aside  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -45,9 +45,7 @@ def main(argv: list[str] | None = None) -> None:
         rows = [("`invoke build` with this code", run_command(build, log, env=ENV))]
         again = 2
     else:
-        if folder.exists():
-            shutil.rmtree(folder)
-            settle()  # a large deletion slows the files created next (run.SETTLE_SECONDS)
+        set_aside(folder, args.work / DELETED)  # deleted at the end (run.DELETED)
         generate.generate(args.count, seeds, seed=args.seed)
         rows = [("`invoke build` cold (ingest included)", run_command(build, log, env=ENV))]
         again = 1
@@ -64,6 +62,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         label = "site step, every page rendered again (content ingested)"
         rows.append((label, run_command([PYTHON, "-c", every], log, env=ENV)))
+    shutil.rmtree(args.work / DELETED, ignore_errors=True)
     pages = sum(1 for _ in output.rglob("*.html"))
     print(f"{sum(1 for _ in seeds.iterdir()):,} seeds; {pages:,} HTML pages\n")
     print("| measure | time | CPU | peak memory |")

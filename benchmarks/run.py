@@ -49,13 +49,13 @@ ENV = dict(
 )
 HUGO_SITE = ROOT / "benchmarks" / "hugo"
 # ext4 without a journal (this machine's disks) does not reuse an inode freed in the last
-# minute (six, while its table is not yet written back), and creating a file right after
-# a large folder was deleted scans past every such inode. A command timed then pays for the
-# deletion: a fresh ingest of 9,000 seeds spent 8.7 s in the kernel rather than 0.9 s, a
-# cold site step at 10,000 took 42.4 s rather than 33.4 s, and Hugo 14.7 s rather than
-# 12.5 s. So folders are moved aside before a timed command and deleted between sizes,
-# after which the disk is synced and left alone for this long.
-SETTLE_SECONDS = 65
+# minute, or six while its table block is dirty, as it is while files are being created
+# beside it, and creating a file then scans past every such inode. A command timed soon
+# after a large folder was deleted pays for the deletion: a fresh ingest of 9,000 seeds
+# spent 8.7 s in the kernel rather than 0.9 s, a cold site step at 10,000 took 42.4 s
+# rather than 33.4 s, Hugo 14.7 s rather than 12.5 s. So nothing is deleted while the
+# benchmark runs: folders are moved into `<work>/deleted/` (`set_aside`), removed at the end.
+DELETED = "deleted"
 DAY_BATCH = 500  # seeds a digest takes in on a busy day
 README_START = "<!-- build-performance-table:start -->"
 README_END = "<!-- build-performance-table:end -->"
@@ -199,7 +199,7 @@ class Bench:
         self.content = self.dir / "content"
         self.output = self.dir / "output"
         self.hugo_content = self.dir / "hugo-content"
-        self.trash = self.dir / "deleted"
+        self.trash = work / DELETED
         self.results: dict[str, Scenario] = {}
         self.added = 0  # new seeds added so far
         self.pages = 0
@@ -218,10 +218,8 @@ class Bench:
         # (PYTHONDONTWRITEBYTECODE), this project's would be compiled again by every process
         # of every command. Compiled once here, as an installed package is.
         compileall.compile_dir(str(ROOT / "newsdigest"), quiet=1)
-        if self.dir.exists():
-            shutil.rmtree(self.dir)
+        set_aside(self.dir, self.trash)
         self.dir.mkdir(parents=True)
-        self.trash.mkdir()
         vocab = generate.load_vocabulary()
         generate.generate(
             self.size,
@@ -243,21 +241,14 @@ class Bench:
             (self.dir / name).write_text(
                 PLAIN_PELICAN_SETTINGS.format(cache=cache, cache_path=str(self.dir / "plain-cache"))
             )
-        settle()
 
     def _fresh(self, *folders: Path) -> None:
         """The folders and every cache moved aside (`_aside`)."""
         self._aside(*folders, *self.dir.glob(".*-cache"))
 
     def _aside(self, *folders: Path) -> None:
-        """Move the folders out of the way: deleting them would slow what runs next."""
         for folder in folders:
-            if folder.exists():
-                folder.rename(self.trash / str(len(os.listdir(self.trash))))
-
-    def clear(self) -> None:
-        """Delete what `_fresh` moved aside, once this size's commands are done."""
-        shutil.rmtree(self.trash, ignore_errors=True)
+            set_aside(folder, self.trash)
 
     def _pelican(self, settings: str) -> Measure:
         output = self.dir / "plain-output"
@@ -357,14 +348,14 @@ class Bench:
         self.hugo()
         self.ingest()
         self.builds()
-        self.clear()
         return self.results
 
 
-def settle() -> None:
-    """Write everything back and wait until the disk reuses freed inodes (SETTLE_SECONDS)."""
-    os.sync()
-    time.sleep(SETTLE_SECONDS)
+def set_aside(folder: Path, trash: Path) -> None:
+    """Move a folder, if there is one, into `trash` (DELETED): deleting it would slow what runs next."""
+    if folder.exists():
+        trash.mkdir(parents=True, exist_ok=True)
+        folder.rename(trash / str(len(os.listdir(trash))))
 
 
 # --- the report --------------------------------------------------------------------------
@@ -534,6 +525,7 @@ def main(argv: list[str] | None = None) -> None:
                 + ", ".join(f"{k} {s.seconds:.2f} s" for k, s in bench.results.items()),
                 file=sys.stderr,
             )
+    shutil.rmtree(args.work / DELETED, ignore_errors=True)  # nothing is timed any more
     table = report(results, text_counts)
     print(table)
     if args.readme:

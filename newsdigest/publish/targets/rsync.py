@@ -151,7 +151,11 @@ class RsyncTarget:
         self._shell(
             f"mkdir -p {folder} && cd {folder} && rm -rf -- {INCOMPLETE}*", "creating releases/"
         )
-        link = [f"--link-dest=../{current}"] if current else []
+        # Changed files are sent whole: rsync's security updates of 2026 (Debian 12's 3.2.7,
+        # 3.4.x before its fix) discard a file rebuilt over SSH against a basis that a relative
+        # `--link-dest` names ("failed verification -- update discarded", rsync issue 928).
+        # Pages are small; unchanged files are still hard-linked, not sent.
+        link = [f"--link-dest=../{current}", "--whole-file"] if current else []
         partial = f"{INCOMPLETE}{name}"
         try:
             self._rsync(

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from newsdigest.ingest.run import ingest
-from newsdigest.site.build import STAMP_NAME, BuildError, build_site, pelican_settings
+from newsdigest.site.build import (
+    STAMP_NAME,
+    BuildError,
+    build_site,
+    pelican_settings,
+    start_build,
+)
 from newsdigest.site.cache import article_records_path, page_cache_folder
 from newsdigest.site.read_cache import kept_folder
 
@@ -52,6 +58,30 @@ def test_rebuilds_match_a_full_build(tmp_path, generate):
     ingest(seeds, content)
     assert build_site(content, output).written is True
 
+    fresh = tmp_path / "fresh"
+    build_site(content, fresh, force=True)
+    assert _files(output) == _files(fresh)
+
+
+def test_a_large_sites_kept_articles_read_while_ingest_writes_give_a_full_builds_site(
+    tmp_path, generate
+):
+    """As `invoke build` does: the build's process starts, ingest runs, the build goes on.
+    With READ_AHEAD_BYTES at 0 every site is too large to read ahead beside an ingest that
+    may change nothing: the kept articles are read once ingest writes one."""
+    seeds, content, output = tmp_path / "seeds", tmp_path / "content", tmp_path / "output"
+    large = {"READ_AHEAD_BYTES": 0}
+    generate.generate(30, seeds, seed=7, progress=False)
+    ingest(seeds, content)
+    assert build_site(content, output, **large).written is True
+    started = start_build(content, output, **large)
+    assert ingest(seeds, content).untouched  # nothing written: told before reading anything
+    assert build_site(content, output, started=started, **large).written is False
+
+    generate.generate(3, seeds, seed=7, start=30, progress=False)
+    started = start_build(content, output, **large)
+    assert len(ingest(seeds, content).ingested) == 3
+    assert build_site(content, output, started=started, stale=True, **large).written is True
     fresh = tmp_path / "fresh"
     build_site(content, fresh, force=True)
     assert _files(output) == _files(fresh)

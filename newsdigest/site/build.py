@@ -29,10 +29,12 @@ from newsdigest.site.search_index import index_site
 
 STAMP_NAME = ".newsdigest-build"
 # What the last build kept is read while ingest runs only up to this size: ingest holds its
-# own memory meanwhile, and the two add up (a +10 at 100,000 articles peaked at 1,551 MB
-# rather than 1,377 MB, and an unchanged site took 500 MB rather than 250 MB). 48 MB is
-# what a site of about 20,000 articles keeps; a larger one reads it when it needs it.
+# own memory meanwhile, and an unchanged site took 500 MB rather than 250 MB at 100,000
+# articles (and over 2 s rather than 1.7 s). 48 MB is what a site of about 20,000 articles
+# keeps; a larger one's is read once ingest writes an article (the build will need it),
+# found by its folder's time, looked at this often (seconds).
 READ_AHEAD_BYTES = 48 * 2**20
+WRITES_POLL = 0.1
 
 
 @dataclass(frozen=True)
@@ -180,9 +182,13 @@ def _build(content_dir, output_dir, settings_file, overrides):
         inputs = inputs_fingerprint(settings, code)
         # The last build's kept articles are read back on this core while ingest runs on the
         # other; a site found up to date ends this process without waiting for it.
-        reading = threading.Thread(target=_read_ahead, args=(settings, code), daemon=True)
+        told = threading.Event()
+        reading = threading.Thread(
+            target=_read_ahead, args=(settings, code, folders, told), daemon=True
+        )
         reading.start()
         force, fresh, last = yield forwarded.taken(), (inputs, folders)
+        told.set()
         reading.join()
         inputs = inputs if fresh else inputs_fingerprint(settings, code)
         if not force and last == inputs:
@@ -204,17 +210,35 @@ def _build(content_dir, output_dir, settings_file, overrides):
         root.handlers = handlers
 
 
-def _read_ahead(settings: dict, code: str) -> None:
+def _read_ahead(settings: dict, code: str, folders: list, told: threading.Event) -> None:
     """What a build reads that ingest does not write: the vocabularies, and the last build's
-    kept articles and records unless they are too big to hold beside ingest."""
+    kept articles and records; when they are too big to hold beside an ingest that may
+    change nothing, only once ingest has written an article (READ_AHEAD_BYTES). Told to go
+    on or stop before that, it leaves them to the build."""
     from newsdigest.site.cache import page_cache_folder, read_ahead
     from newsdigest.site.read_cache import read_kept
     from newsdigest.site.taxonomies import read_vocabularies
 
     read_vocabularies(settings)
-    if _folder_bytes(page_cache_folder(settings)) <= READ_AHEAD_BYTES:
-        read_kept(settings, code)
-        read_ahead(settings)
+    limit = int(settings.get("READ_AHEAD_BYTES", READ_AHEAD_BYTES))
+    if _folder_bytes(page_cache_folder(settings)) > limit:
+        while _same_times(folders):
+            if told.wait(WRITES_POLL):
+                return
+    read_kept(settings, code)
+    read_ahead(settings)
+
+
+def _same_times(folders: list[tuple[str, int]]) -> bool:
+    """Whether each folder still has its time (`folder_times`: a file renamed into a folder,
+    or a new folder in it, changes it); a stat each, no listing."""
+    for path, time in folders:
+        try:
+            if os.stat(path).st_mtime_ns != time:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _folder_bytes(folder: Path) -> int:

@@ -82,6 +82,8 @@ def test_a_large_sites_kept_articles_read_while_ingest_writes_give_a_full_builds
     started = start_build(content, output, **large)
     assert len(ingest(seeds, content).ingested) == 3
     assert build_site(content, output, started=started, stale=True, **large).written is True
+    # Its stamp lists the folders ingest wrote to again, and took the others as listed first.
+    assert build_site(content, output, **large).written is False
     fresh = tmp_path / "fresh"
     build_site(content, fresh, force=True)
     assert _files(output) == _files(fresh)

@@ -24,7 +24,13 @@ from pathlib import Path
 
 from newsdigest.lock import folder_lock
 from newsdigest.parallel import Forked, start_forked
-from newsdigest.site.fingerprint import ROOT, code_fingerprint, folder_times, inputs_fingerprint
+from newsdigest.site.fingerprint import (
+    ROOT,
+    code_fingerprint,
+    content_listing,
+    folder_times,
+    inputs_fingerprint,
+)
 from newsdigest.site.search_index import index_site
 
 STAMP_NAME = ".newsdigest-build"
@@ -179,7 +185,8 @@ def _build(content_dir, output_dir, settings_file, overrides):
         settings = pelican_settings(content_dir, output_dir, settings_file, **overrides)
         folders = folder_times(Path(settings["PATH"]))  # first: a write after this is seen
         code = code_fingerprint(settings)  # ingest changes content, not code, theme, settings
-        inputs = inputs_fingerprint(settings, code)
+        listing = content_listing(settings)
+        inputs = inputs_fingerprint(settings, code, listing)
         # The last build's kept articles are read back on this core while ingest runs on the
         # other; a site found up to date ends this process without waiting for it.
         told = threading.Event()
@@ -190,7 +197,9 @@ def _build(content_dir, output_dir, settings_file, overrides):
         force, fresh, last = yield forwarded.taken(), (inputs, folders)
         told.set()
         reading.join()
-        inputs = inputs if fresh else inputs_fingerprint(settings, code)
+        if not fresh:  # ingest wrote files: the folders it wrote to are listed again
+            inputs = inputs_fingerprint(settings, code, content_listing(settings, listing))
+        listing = None
         if not force and last == inputs:
             return forwarded.taken(), _Built(None, [], (), None)
         # Only a build that did not finish leaves temporary files: a walk of the whole output

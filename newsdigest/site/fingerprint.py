@@ -24,17 +24,28 @@ ROOT = PACKAGE.parent  # the project: pelican.conf.py, theme/, vocab/
 BUILD_VERSION = "1"
 
 
-def inputs_fingerprint(settings: dict, code: str | None = None) -> str:
+def inputs_fingerprint(settings: dict, code: str | None = None, listing: dict | None = None) -> str:
     """A hash over everything a build depends on; equal hashes give the same site.
 
     `code` is `code_fingerprint(settings)` when the caller has it already (a tenth of a
-    second: the libraries' versions, our modules' imports)."""
+    second: the libraries' versions, our modules' imports); `listing` is
+    `content_listing(settings)`, likewise."""
     digest = hashlib.sha256((code or code_fingerprint(settings)).encode())
     digest.update(b"[content]\n")
-    for line in _tree_listing(Path(settings["PATH"]), settings.get("IGNORE_FILES", [])):
+    for line in _lines(listing if listing is not None else content_listing(settings)):
         digest.update(line.encode("utf-8", "surrogateescape"))
     digest.update(review_lists(settings).encode())
     return digest.hexdigest()
+
+
+def content_listing(settings: dict, last: dict | None = None) -> dict:
+    """The content files as the inputs' hash takes them, by folder (`_listing`).
+
+    With `last`, an earlier listing of the same build, a folder that still has the time it
+    had then keeps its files' lines from it: ingest writes every file by renaming it into
+    its folder, so the listing after it stats the files of the folders it wrote to, not
+    100,000 files again (2 s of a +10 at 100,000 articles)."""
+    return _listing(Path(settings["PATH"]), settings.get("IGNORE_FILES", []), last)
 
 
 def review_lists(settings: dict) -> str:
@@ -141,36 +152,63 @@ def _settings_text(settings: dict) -> str:
 
 
 def _tree_listing(folder: Path, ignore: list[str]):
-    """One line per file below `folder`: path, size and modification time, in a stable order.
+    """One line per file below `folder`: path, size and modification time, in a stable order."""
+    return _lines(_listing(folder, ignore))
+
+
+def _listing(folder: Path, ignore: list[str], last: dict | None = None) -> dict:
+    """{folder: (its time, a line per file in it, its subfolders)} below `folder`, itself
+    included; empty if it is not a folder. A folder's time is taken before it is read: a
+    file renamed into it meanwhile changes it. A folder whose time is the one it has in
+    `last` takes its entry from there (`content_listing`).
 
     Names matching an `ignore` pattern are left out, as Pelican leaves them out of the
     content (the editors' review list is rewritten by every ingest, and never read).
     """
     if not folder.is_dir():
-        yield "(none)\n"
-        return
+        return {}
     # One expression for all the patterns (fnmatch's own translation), matched once a name.
     ignored = re.compile("|".join([translate(p) for p in ignore] + [r"__pycache__\Z"]))
-    stack = [folder]
-    entries = []
+    last = last or {}
+    found: dict[str, tuple[int, list[str], list[str]]] = {}
+    stack = [str(folder)]
     while stack:
         current = stack.pop()
         try:
-            scan = list(os.scandir(current))
+            time = os.stat(current).st_mtime_ns
+            kept = last.get(current)
+            if kept is None or kept[0] != time:
+                kept = (time, *_folder_lines(current, ignored))
         except OSError:
             continue
-        for entry in scan:
-            if ignored.match(entry.name):
-                continue
-            if entry.is_dir(follow_symlinks=True):
-                stack.append(Path(entry.path))
-                continue
-            try:
-                info = entry.stat()
-            except OSError:
-                continue
-            entries.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n")
-    yield from sorted(entries)
+        found[current] = kept
+        stack += kept[2]
+    return found
+
+
+def _folder_lines(folder: str, ignored: re.Pattern) -> tuple[list[str], list[str]]:
+    """A line per file of one folder (path, size, modification time), and its subfolders."""
+    lines, folders = [], []
+    for entry in os.scandir(folder):
+        if ignored.match(entry.name):
+            continue
+        if entry.is_dir(follow_symlinks=True):
+            folders.append(entry.path)
+            continue
+        try:
+            info = entry.stat()
+        except OSError:
+            continue
+        lines.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\n")
+    return lines, folders
+
+
+def _lines(listing: dict):
+    """A listing's lines, sorted; "(none)" for a folder that is not there."""
+    if not listing:
+        yield "(none)\n"
+        return
+    yield from sorted(line for _, lines, _ in listing.values() for line in lines)
 
 
 def _version(name: str) -> str:

@@ -60,8 +60,9 @@ class Scopes:
         self._by_feed: dict[str, tuple[list, tuple[str, bool]]] = {}  # a feed -> its articles too
         self._terms_same = self._names_same = False
 
-    def take_terms(self, taxonomies: dict) -> None:
-        """This build's terms: their identities, and the scope of each one's pages."""
+    def take_terms(self, taxonomies: dict, articles: list) -> None:
+        """This build's terms: their identities, and the scope of each one's pages
+        (`articles`: those the site lists, every term's among them)."""
         names: dict[str, str] = {}
         for field, taxonomy in taxonomies.items():
             for name, term in getattr(taxonomy, "terms", {}).items():
@@ -72,6 +73,7 @@ class Scopes:
         self.terms = names
         if not self._terms_same:  # a term shows another name: every article's chips may
             self.keys.forget_saved()
+        self.keys.record_listed(articles)
         for field, taxonomy in taxonomies.items():
             for term in {id(t): t for t in taxonomy.terms.values()}.values():
                 scope = self._term_scope(field, term)

@@ -118,7 +118,8 @@ class DigestWriter(Writer):
         jobs, self.jobs = self.jobs, []
         self._gone.wait()
         scopes = Scopes(self.keys, self.previous if self.reuse else {})
-        scopes.take_terms(_taxonomies(jobs))
+        context = _context(jobs)
+        scopes.take_terms(context.get("taxonomies") or {}, context.get("articles") or [])
         for job in jobs:  # here, so that every process shares them and this one keeps them
             if _article_page(job):
                 self.keys.article_record(job.kwargs["article"])
@@ -396,11 +397,11 @@ def _in_time_order(jobs: list[Job]) -> list[Job]:
     return sorted(jobs, key=newest)
 
 
-def _taxonomies(jobs: list[Job]) -> dict:
-    """The taxonomies of the build, from the context its pages are given."""
+def _context(jobs: list[Job]) -> dict:
+    """The site's context, as the build's pages are given it."""
     for job in jobs:
         if job.method == "write_file" and isinstance(job.args[2], dict):
-            return job.args[2].get("taxonomies") or {}
+            return job.args[2]
     return {}
 
 

@@ -232,7 +232,7 @@ class PageKeys:
         Asked for every page of every term, whose lists add up to several times the site:
         once each article has its record, the question is a set operation, in C; once every
         listed article has one (`record_listed`), a look for the few changed ones in the
-        list (2.2 s rather than 0.1 s at 100,000 articles)."""
+        list (the terms' lists took 2.2 s of a +10 at 100,000 articles, now 0.3 s)."""
         if self._complete:
             return not self.changed.isdisjoint(map(id, articles))
         ids = set(map(id, articles))
